@@ -1,0 +1,1 @@
+"""Geodata: the record, boundaries and the one as_of query."""

@@ -1,0 +1,1 @@
+"""Layers: folium feature groups built from a geodata snapshot."""
