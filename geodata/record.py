@@ -1,0 +1,373 @@
+"""Loads the hand-written facts files into a checked `Record`.
+
+The files live in `geodata/record/` (schema in `SCHEMA.md` there). Loading either returns a
+record in which every reference resolves and every date is in order, or raises a
+`RecordError` listing every problem with its file, line, field and fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from geodata.model import (
+    Dispute,
+    Entity,
+    Event,
+    Mission,
+    Place,
+    Ratification,
+    Reading,
+    Recognition,
+    Record,
+    Treaty,
+)
+from geodata.validation import FieldSpec, Problem, RecordError, RowReader, toml_error_line
+
+__all__ = ["RECORD_DIR", "RecordError", "default_record", "load_record"]
+
+RECORD_DIR = Path(__file__).parent / "record"
+
+S = FieldSpec
+_OPTIONAL_NOTE = S("str", required=False)
+_ENTITY_SPECS = {
+    "id": S("entity"), "name": S("str"), "kind": S("str", choices=("state", "territory")),
+    "un_member": S("bool"), "sources": S("sources"), "iso3": S("entity", required=False),
+    "parent": S("entity", required=False), "declared": S("date", required=False),
+    "ceased": S("date", required=False), "capital": S("place", required=False),
+    "boundary": S("entity", required=False), "note": _OPTIONAL_NOTE,
+}
+_RECOGNITION_SPECS = {
+    "id": S("id"), "by": S("entity"), "of": S("entity"), "since": S("date"),
+    "sources": S("sources"), "withdrawn": S("date", required=False),
+    "withdrawal_sources": S("sources", required=False), "note": _OPTIONAL_NOTE,
+}
+_TREATY_SPECS = {
+    "id": S("id"), "name": S("str"), "short_name": S("str"), "parties": S("entities"),
+    "signed": S("date"), "obligations": S("obligations"), "sources": S("sources"),
+    "signed_at": S("place", required=False), "in_force": S("date", required=False),
+    "ended": S("date", required=False), "note": _OPTIONAL_NOTE,
+}
+_RATIFICATION_SPECS = {
+    "by": S("entity"), "body": S("str"), "date": S("date"), "sources": S("sources"),
+    "vote": S("str", required=False), "note": _OPTIONAL_NOTE,
+}
+_PLACE_SPECS = {
+    "id": S("id"), "name": S("str"),
+    "kind": S("str", choices=("capital", "military_base", "city")),
+    "entity": S("entity"), "lat": S("number"), "lon": S("number"), "sources": S("sources"),
+    "operator": S("entity", required=False), "unit": S("str", required=False),
+    "opened": S("date", required=False), "closed": S("date", required=False),
+    "note": _OPTIONAL_NOTE,
+}
+_MISSION_SPECS = {
+    "id": S("id"), "name": S("str"), "kind": S("str", choices=("peacekeeping", "observer")),
+    "mandated_by": S("str"), "area": S("entities"), "start": S("date"), "sources": S("sources"),
+    "contributors": S("entities", required=False), "end": S("date", required=False),
+    "note": _OPTIONAL_NOTE,
+}
+_EVENT_KINDS = ("war", "recognition", "withdrawal", "treaty", "ratification", "protest",
+                "mission", "declaration", "election", "other")
+_EVENT_SPECS = {
+    "id": S("id"), "date": S("date"), "title": S("str"), "kind": S("str", choices=_EVENT_KINDS),
+    "entities": S("entities"), "sources": S("sources"), "end": S("date", required=False),
+    "place": S("place", required=False), "note": _OPTIONAL_NOTE,
+}
+_DISPUTE_SPECS = {
+    "id": S("id"), "subject": S("str"), "field": S("str"), "question": S("str"),
+    "map_uses": S("id"), "why": S("str"),
+}
+_READING_SPECS = {"id": S("id"), "value": S("str"), "summary": S("str"), "sources": S("sources")}
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One facts file: its table name, its row specs and the dataclass a row becomes."""
+
+    file: str
+    name: str
+    specs: dict[str, FieldSpec]
+    model: type
+    nested: tuple[str, ...] = ()
+
+
+_TABLES = (
+    _Table("entities.toml", "entity", _ENTITY_SPECS, Entity),
+    _Table("places.toml", "place", _PLACE_SPECS, Place),
+    _Table("recognitions.toml", "recognition", _RECOGNITION_SPECS, Recognition),
+    _Table("treaties.toml", "treaty", _TREATY_SPECS, Treaty, nested=("ratification",)),
+    _Table("missions.toml", "mission", _MISSION_SPECS, Mission),
+    _Table("events.toml", "event", _EVENT_SPECS, Event),
+    _Table("disputes.toml", "dispute", _DISPUTE_SPECS, Dispute, nested=("reading",)),
+)
+_TABLE_BY_NAME = {t.name: t for t in _TABLES}
+
+
+@dataclass
+class _Loaded:
+    """A parsed row with where it came from, kept until the cross-checks are done."""
+
+    table: _Table
+    reader: RowReader
+    index: int
+    values: dict[str, Any]
+
+    def report(self, field: str | None, problem: str, fix: str,
+               nested: tuple[str, int] | None = None) -> None:
+        table, index = self.table.name, self.index
+        if nested:
+            table, index = f"{self.table.name}/{self.index}/{nested[0]}", nested[1]
+        label = f"{self.table.name} '{self.values.get('id', self.index + 1)}'"
+        self.reader.report(table, index, label, field, problem, fix)
+
+
+def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = None) -> Record:
+    """Reads and checks the facts files; raises `RecordError` listing every problem.
+
+    `files` limits the check to some files (as `geomap validate FILE...` does); references
+    into files not given are then resolved against the rest of `directory`.
+    """
+    problems: list[Problem] = []
+    chosen = {Path(f).resolve() for f in files} if files else None
+    rows: dict[str, list[_Loaded]] = defaultdict(list)
+    for table in _TABLES:
+        path = directory / table.file
+        if chosen is not None and path.resolve() not in chosen and not path.exists():
+            continue
+        if not path.exists():
+            if table.name == "entity":
+                problems.append(Problem(path, None, table.file, None, "file is missing",
+                                        "create it; every other file refers to its ids"))
+            continue
+        rows[table.name] = _read_file(path, table, problems)
+    if chosen is not None:
+        known = {(directory / t.file).resolve() for t in _TABLES}
+        for path in chosen - known:
+            problems.append(Problem(path, None, path.name, None, "is not a facts file of the record",
+                                    f"name one of: {', '.join(t.file for t in _TABLES)}"))
+    _check_ids_unique(rows)
+    _check_references(rows)
+    _check_dates(rows)
+    _check_recognition_overlaps(rows["recognition"])
+    _check_disputes(rows)
+    if chosen is not None:
+        problems = [p for p in problems if p.file.resolve() in chosen]
+    if problems:
+        raise RecordError(problems)
+    return _build(rows)
+
+
+@lru_cache(maxsize=1)
+def default_record() -> Record:
+    """The project's own record, loaded once per process."""
+    return load_record()
+
+
+def _read_file(path: Path, table: _Table, problems: list[Problem]) -> list[_Loaded]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem(path, toml_error_line(str(error)), table.file, None,
+                                f"is not valid TOML ({error})",
+                                "correct the syntax; dates must be real days like 2008-08-26"))
+        return []
+    reader = RowReader(path, text, problems)
+    for key in data:
+        if key != table.name:
+            problems.append(Problem(path, None, table.file, None, f"unexpected table '{key}'",
+                                    f"this file holds only [[{table.name}]] rows"))
+    raw_rows = data.get(table.name, [])
+    if not isinstance(raw_rows, list):
+        problems.append(Problem(path, None, table.file, None, f"'{table.name}' is not a list",
+                                f"write each row as a [[{table.name}]] block"))
+        return []
+    loaded = []
+    for index, raw in enumerate(raw_rows):
+        values = reader.read(table.name, index, raw, table.specs, table.nested)
+        if values is None:
+            continue
+        for child in table.nested:
+            values[child] = _read_nested(reader, table, index, child, raw.get(child, []))
+        loaded.append(_Loaded(table, reader, index, values))
+    return loaded
+
+
+def _read_nested(reader: RowReader, table: _Table, index: int, child: str,
+                 raw: Any) -> list[dict[str, Any]]:
+    specs = _RATIFICATION_SPECS if child == "ratification" else _READING_SPECS
+    path = f"{table.name}/{index}/{child}"
+    if not isinstance(raw, list):
+        reader.report(table.name, index, f"{table.name} #{index + 1}", child,
+                      "is not a list of tables", f"write each as a [[{table.name}.{child}]] block")
+        return []
+    parsed = (reader.read(path, n, item, specs) for n, item in enumerate(raw))
+    return [values for values in parsed if values is not None]
+
+
+def _check_ids_unique(rows: dict[str, list[_Loaded]]) -> None:
+    for loaded in rows.values():
+        counts = Counter(row.values["id"] for row in loaded)
+        seen: set[str] = set()
+        for row in loaded:
+            row_id = row.values["id"]
+            if counts[row_id] > 1 and row_id in seen:
+                row.report("id", f"duplicate id '{row_id}'", "give each row its own id, "
+                           "or merge the two rows if they state the same fact")
+            seen.add(row_id)
+
+
+def _check_references(rows: dict[str, list[_Loaded]]) -> None:
+    entities = {row.values["id"] for row in rows["entity"]}
+    places = {row.values["id"] for row in rows["place"]}
+
+    def check(row: _Loaded, field: str, value: Any, known: set[str], kind: str,
+              nested: tuple[str, int] | None = None) -> None:
+        for ref in _as_tuple(value):
+            if ref not in known:
+                row.report(field, f"unknown {kind} '{ref}'",
+                           f"use an id from {kind}s ({_TABLE_FOR_KIND[kind]}) or add it there",
+                           nested)
+
+    entity_fields = {"entity": ("parent", "boundary"), "place": ("entity", "operator"),
+                     "recognition": ("by", "of"), "treaty": ("parties",),
+                     "mission": ("area", "contributors"), "event": ("entities",)}
+    place_fields = {"entity": ("capital",), "treaty": ("signed_at",), "event": ("place",)}
+    for name, names in entity_fields.items():
+        for row in rows[name]:
+            for field in names:
+                if field in row.values:
+                    check(row, field, row.values[field], entities, "entity")
+    for name, names in place_fields.items():
+        for row in rows[name]:
+            for field in names:
+                if field in row.values:
+                    check(row, field, row.values[field], places, "place")
+    for row in rows["treaty"]:
+        for n, step in enumerate(row.values["ratification"]):
+            check(row, "by", step["by"], entities, "entity", ("ratification", n))
+            if step["by"] not in row.values["parties"]:
+                row.report("by", f"'{step['by']}' ratifies but is not a party",
+                           "add it to parties or correct the ratifying entity",
+                           ("ratification", n))
+    for row in rows["recognition"]:
+        if row.values["by"] == row.values["of"]:
+            row.report("of", "an entity cannot recognise itself", "correct `by` or `of`")
+
+
+_TABLE_FOR_KIND = {"entity": "entities.toml", "place": "places.toml"}
+
+
+def _check_dates(rows: dict[str, list[_Loaded]]) -> None:
+    """Later steps cannot come before earlier ones: (table, earlier field, later field)."""
+    orders = (("entity", "declared", "ceased"), ("recognition", "since", "withdrawn"),
+              ("treaty", "signed", "in_force"), ("treaty", "signed", "ended"),
+              ("treaty", "in_force", "ended"), ("place", "opened", "closed"),
+              ("mission", "start", "end"), ("event", "date", "end"))
+    for name, earlier, later in orders:
+        for row in rows[name]:
+            first, second = row.values.get(earlier), row.values.get(later)
+            if first and second and second < first:
+                row.report(later, f"{later} {second} is before {earlier} {first}",
+                           f"swap or correct the dates; {later} must not precede {earlier}")
+    for row in rows["recognition"]:
+        if row.values.get("withdrawn") and not row.values.get("withdrawal_sources"):
+            row.report("withdrawn", "a withdrawal without withdrawal_sources",
+                       "add withdrawal_sources citing the withdrawal")
+        if row.values.get("withdrawal_sources") and not row.values.get("withdrawn"):
+            row.report("withdrawal_sources", "withdrawal_sources without a withdrawn date",
+                       "add `withdrawn = YYYY-MM-DD` or remove withdrawal_sources")
+    for row in rows["treaty"]:
+        for n, step in enumerate(row.values["ratification"]):
+            if step["date"] < row.values["signed"]:
+                row.report("date", f"ratified {step['date']} before signature {row.values['signed']}",
+                           "correct the ratification or the signature date", ("ratification", n))
+
+
+def _check_recognition_overlaps(rows: list[_Loaded]) -> None:
+    """The same recognition stated twice (overlapping intervals for one pair) is a duplicate."""
+    by_pair: dict[tuple[str, str], list[_Loaded]] = defaultdict(list)
+    for row in rows:
+        by_pair[row.values["by"], row.values["of"]].append(row)
+    for (by, of), pair_rows in by_pair.items():
+        pair_rows.sort(key=lambda r: r.values["since"])
+        for before, after in zip(pair_rows, pair_rows[1:]):
+            end = before.values.get("withdrawn")
+            if end is None or after.values["since"] < end:
+                after.report("since", f"duplicate: {by} already recognises {of} from "
+                             f"{before.values['since']} (row '{before.values['id']}')",
+                             "merge the rows, or give the earlier one a withdrawn date first")
+
+
+def _check_disputes(rows: dict[str, list[_Loaded]]) -> None:
+    """A dispute names an existing row and field, and the row holds the reading the map uses."""
+    ids = {name: {row.values["id"]: row for row in loaded} for name, loaded in rows.items()}
+    for row in rows["dispute"]:
+        kind, _, row_id = row.values["subject"].partition(":")
+        table = _TABLE_BY_NAME.get(kind)
+        if table is None or row_id not in ids.get(kind, {}):
+            row.report("subject", f"'{row.values['subject']}' names no row of the record",
+                       "write <kind>:<id>, e.g. recognition:vut-abk, for a row that exists")
+            continue
+        field = row.values["field"]
+        if field not in table.specs:
+            row.report("field", f"'{kind}' has no field '{field}'",
+                       f"use one of: {', '.join(table.specs)}")
+            continue
+        readings = {r["id"]: r for r in row.values["reading"]}
+        if len(readings) < 2:
+            row.report(None, "a dispute needs at least two readings",
+                       "add a [[dispute.reading]] for each account the sources give")
+        chosen = readings.get(row.values["map_uses"])
+        if chosen is None:
+            row.report("map_uses", f"no reading '{row.values['map_uses']}'",
+                       f"use one of: {', '.join(readings) or '(add readings)'}")
+            continue
+        if table.specs[field].kind == "date":
+            held = ids[kind][row_id].values.get(field)
+            shown = held.isoformat() if isinstance(held, date) else "none"
+            if chosen["value"] != shown:
+                row.report("map_uses", f"the map uses '{chosen['value']}' but {kind} "
+                           f"'{row_id}' has {field} = {shown}",
+                           "make the row hold the chosen reading, or choose the other reading")
+
+
+def _build(rows: dict[str, list[_Loaded]]) -> Record:
+    def make(name: str) -> list[Any]:
+        return [_instantiate(_TABLE_BY_NAME[name].model, row.values) for row in rows[name]]
+
+    treaties = []
+    for row in rows["treaty"]:
+        values = dict(row.values)
+        values["ratifications"] = tuple(_instantiate(Ratification, r)
+                                        for r in values.pop("ratification"))
+        treaties.append(_instantiate(Treaty, values))
+    disputes = []
+    for row in rows["dispute"]:
+        values = dict(row.values)
+        values["readings"] = tuple(_instantiate(Reading, r) for r in values.pop("reading"))
+        disputes.append(_instantiate(Dispute, values))
+    return Record(
+        entities={e.id: e for e in make("entity")},
+        recognitions=tuple(sorted(make("recognition"), key=lambda r: (r.since, r.by, r.of))),
+        treaties=tuple(sorted(treaties, key=lambda t: (t.signed, t.id))),
+        places={p.id: p for p in make("place")},
+        missions=tuple(sorted(make("mission"), key=lambda m: (m.start, m.id))),
+        events=tuple(sorted(make("event"), key=lambda e: (e.date, e.id))),
+        disputes=tuple(disputes),
+    )
+
+
+def _instantiate(model: type, values: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(model)}
+    return model(**{k: v for k, v in values.items() if k in names})
+
+
+def _as_tuple(value: Any) -> Iterable[str]:
+    return value if isinstance(value, tuple) else (value,)

@@ -1,0 +1,81 @@
+"""Plain-data forms of a snapshot: what `geomap facts`, the GeoJSON and the downloads carry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from geodata.model import Recognition, Source
+from geodata.snapshot import Snapshot, TerritoryState, TreatyState
+
+__all__ = ["snapshot_to_dict", "territory_to_dict", "treaty_to_dict", "sources_to_list"]
+
+
+def sources_to_list(sources: tuple[Source, ...]) -> list[dict[str, str]]:
+    return [s.to_json() for s in sources]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _recogniser(snapshot: Snapshot, recognition: Recognition) -> dict[str, Any]:
+    entity = snapshot.record.entities[recognition.by]
+    return {
+        "id": entity.id,
+        "iso3": entity.iso3,
+        "name": entity.name,
+        "un_member": entity.un_member,
+        "since": recognition.since.isoformat(),
+        "sources": sources_to_list(recognition.sources),
+    }
+
+
+def territory_to_dict(snapshot: Snapshot, state: TerritoryState) -> dict[str, Any]:
+    return {
+        "id": state.entity.id,
+        "name": state.entity.name,
+        "iso3": state.entity.iso3,
+        "status": state.status.value,
+        "sovereign": state.sovereign.id,
+        "disputed": state.disputed,
+        "un_recognisers": state.un_recognisers,
+        "recognized_by": [_recogniser(snapshot, r) for r in state.recognized_by],
+        "withdrawn": [
+            {**_recogniser(snapshot, r), "withdrawn": _iso(r.withdrawn),
+             "withdrawal_sources": sources_to_list(r.withdrawal_sources)}
+            for r in state.withdrawn
+        ],
+    }
+
+
+def treaty_to_dict(snapshot: Snapshot, state: TreatyState) -> dict[str, Any]:
+    treaty = state.treaty
+    return {
+        "id": treaty.id,
+        "name": treaty.name,
+        "short_name": treaty.short_name,
+        "parties": [snapshot.name(p) for p in treaty.parties],
+        "party_ids": list(treaty.parties),
+        "signed": treaty.signed.isoformat(),
+        "ratified": [
+            {"by": snapshot.name(r.by), "body": r.body, "date": r.date.isoformat(),
+             "vote": r.vote, "sources": sources_to_list(r.sources)}
+            for r in state.ratifications
+        ],
+        "in_force": _iso(treaty.in_force) if state.stage.value in ("in_force", "ended") else None,
+        "ended": _iso(treaty.ended) if state.stage.value == "ended" else None,
+        "stage": state.stage.value,
+        "obligations": [o.value for o in treaty.obligations],
+        "sources": sources_to_list(treaty.sources),
+    }
+
+
+def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
+    """The snapshot as one JSON-ready object (the shape `geomap facts --format json` prints)."""
+    return {
+        "as_of": snapshot.as_of.isoformat(),
+        "worldview": snapshot.worldview.value,
+        "territories": [territory_to_dict(snapshot, t) for t in snapshot.territories],
+        "treaties": [treaty_to_dict(snapshot, t) for t in snapshot.treaties],
+    }

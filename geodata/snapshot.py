@@ -1,0 +1,237 @@
+"""`as_of(date, worldview)`: the one query every view uses.
+
+A snapshot is what the record says on one day (the rows whose interval contains it, as in
+CShapes), seen through one worldview (who is sovereign where, as in Natural Earth's points
+of view). Dashboard, export, GeoJSON and the command line all draw from it, so they cannot
+disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from geodata.model import Entity, Event, Mission, Place, Ratification, Recognition, Record, Treaty
+from geodata.record import default_record
+from geodata.worldviews import Worldview
+
+__all__ = [
+    "DEFAULT_SUBJECT",
+    "Snapshot",
+    "Stance",
+    "StanceKind",
+    "TerritoryState",
+    "TerritoryStatus",
+    "TreatyStage",
+    "TreatyState",
+    "as_of",
+]
+
+DEFAULT_SUBJECT: tuple[str, ...] = ("ABK", "SOS")
+"""The territories a map is about: the world layer colours every state by its stance on them."""
+
+
+class TerritoryStatus(StrEnum):
+    UN_MEMBER = "un_member"
+    STATE = "state"
+    PARTIALLY_RECOGNISED = "partially_recognised"
+    RECOGNISED_BY_NON_UN_ONLY = "recognised_by_non_un_only"
+    UNRECOGNISED = "unrecognised"
+    NOT_DECLARED = "not_declared"
+    CEASED = "ceased"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace("un ", "UN ").replace("non UN", "non-UN")
+
+
+class TreatyStage(StrEnum):
+    SIGNED = "signed"
+    PARTLY_RATIFIED = "partly_ratified"
+    RATIFIED = "ratified"
+    IN_FORCE = "in_force"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class StanceKind(StrEnum):
+    """A state's position on the subject territories, as the world layer colours it."""
+
+    SUBJECT = "subject"
+    RECOGNISES_ALL = "recognises_all"
+    RECOGNISES_SOME = "recognises_some"
+    WITHDREW = "withdrew"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class TerritoryState:
+    """A territory on the snapshot's day: its status, sovereign and recognisers."""
+
+    entity: Entity
+    sovereign: Entity
+    status: TerritoryStatus
+    recognized_by: tuple[Recognition, ...]
+    withdrawn: tuple[Recognition, ...]
+    disputed: bool
+    un_recognisers: int
+
+
+@dataclass(frozen=True)
+class TreatyState:
+    treaty: Treaty
+    stage: TreatyStage
+    ratifications: tuple[Ratification, ...]
+
+
+@dataclass(frozen=True)
+class Stance:
+    """Which subject territories a state recognises on the day, and which it stopped."""
+
+    entity_id: str
+    recognises: tuple[str, ...]
+    withdrew: tuple[str, ...]
+    kind: StanceKind
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    as_of: date
+    worldview: Worldview
+    subject: tuple[str, ...]
+    record: Record
+    territories: tuple[TerritoryState, ...]
+    treaties: tuple[TreatyState, ...]
+    stances: dict[str, Stance]
+    places: tuple[Place, ...]
+    missions: tuple[Mission, ...]
+    events: tuple[Event, ...]
+
+    def territory(self, entity_id: str) -> TerritoryState:
+        return next(t for t in self.territories if t.entity.id == entity_id)
+
+    def name(self, entity_id: str) -> str:
+        entity = self.record.entities.get(entity_id)
+        return entity.name if entity else entity_id
+
+    def stance(self, entity_id: str) -> Stance:
+        return self.stances.get(entity_id) or Stance(entity_id, (), (), StanceKind.NEVER)
+
+    def treaties_of(self, entity_id: str) -> tuple[TreatyState, ...]:
+        return tuple(t for t in self.treaties if entity_id in t.treaty.parties)
+
+
+def as_of(day: date, worldview: Worldview | str = Worldview.DE_FACTO,
+          record: Record | None = None, subject: tuple[str, ...] = DEFAULT_SUBJECT) -> Snapshot:
+    """What the record says on `day`, seen from `worldview`.
+
+    Before the first fact nothing is recognised and no treaty exists; after the last, the
+    last state holds. Ended treaties stay in the snapshot with stage `ended` so that a view
+    can say so; layers leave them off the map.
+    """
+    record = record or default_record()
+    view = Worldview(worldview)
+    territories = tuple(_territory_state(record, e, day, view) for e in _shown_entities(record, subject))
+    return Snapshot(
+        as_of=day,
+        worldview=view,
+        subject=subject,
+        record=record,
+        territories=territories,
+        treaties=tuple(_treaty_state(t, day) for t in record.treaties if t.signed <= day),
+        stances=_stances(record, day, subject),
+        places=tuple(p for p in record.places.values() if p.active_on(day)),
+        missions=tuple(m for m in record.missions if m.active_on(day)),
+        events=tuple(e for e in record.events if e.date <= day),
+    )
+
+
+def _shown_entities(record: Record, subject: tuple[str, ...]) -> list[Entity]:
+    """The subject territories, the states claiming them, then every other territory."""
+    ordered = [record.entities[i] for i in subject if i in record.entities]
+    parents = {e.parent for e in ordered if e.parent}
+    patrons = {p for t in record.treaties if set(t.parties) & set(subject) for p in t.parties}
+    extra = [e for e in record.entities.values()
+             if e.id not in subject and (e.id in parents or e.id in patrons or e.kind == "territory")]
+    return ordered + extra
+
+
+def _territory_state(record: Record, entity: Entity, day: date, view: Worldview) -> TerritoryState:
+    recognitions = [r for r in record.recognitions if r.of == entity.id]
+    active = tuple(r for r in recognitions if r.active_on(day))
+    withdrawn = tuple(r for r in recognitions
+                      if r.withdrawn and r.withdrawn <= day
+                      and not any(a.by == r.by for a in active))
+    un_recognisers = sum(1 for r in active if _is_un_member(record, r.by))
+    status = _status(entity, day, active, un_recognisers)
+    parent = record.entities.get(entity.parent) if entity.parent else None
+    breakaway = status not in (TerritoryStatus.NOT_DECLARED, TerritoryStatus.CEASED)
+    sovereign = view.sovereign(entity, parent, breakaway)
+    return TerritoryState(entity, sovereign, status, active, withdrawn,
+                          disputed=parent is not None and breakaway,
+                          un_recognisers=un_recognisers)
+
+
+def _is_un_member(record: Record, entity_id: str) -> bool:
+    entity = record.entities.get(entity_id)
+    return entity is not None and entity.un_member
+
+
+def _status(entity: Entity, day: date, active: tuple[Recognition, ...],
+            un_recognisers: int) -> TerritoryStatus:
+    if entity.kind == "state":
+        return TerritoryStatus.UN_MEMBER if entity.un_member else TerritoryStatus.STATE
+    if entity.declared and day < entity.declared:
+        return TerritoryStatus.NOT_DECLARED
+    if entity.ceased and day >= entity.ceased:
+        return TerritoryStatus.CEASED
+    if un_recognisers:
+        return TerritoryStatus.PARTIALLY_RECOGNISED
+    if active:
+        return TerritoryStatus.RECOGNISED_BY_NON_UN_ONLY
+    return TerritoryStatus.UNRECOGNISED
+
+
+def _treaty_state(treaty: Treaty, day: date) -> TreatyState:
+    done = tuple(r for r in treaty.ratifications if r.date <= day)
+    if treaty.ended and treaty.ended <= day:
+        stage = TreatyStage.ENDED
+    elif treaty.in_force and treaty.in_force <= day:
+        stage = TreatyStage.IN_FORCE
+    elif done and {r.by for r in done} >= set(treaty.parties):
+        stage = TreatyStage.RATIFIED
+    elif done:
+        stage = TreatyStage.PARTLY_RATIFIED
+    else:
+        stage = TreatyStage.SIGNED
+    return TreatyState(treaty, stage, done)
+
+
+def _stances(record: Record, day: date, subject: tuple[str, ...]) -> dict[str, Stance]:
+    relevant = [r for r in record.recognitions if r.of in subject]
+    stances = {}
+    for by in sorted({r.by for r in relevant} | set(subject)):
+        if by in subject and by in record.entities:
+            others = tuple(s for s in subject if s != by)
+        else:
+            others = subject
+        recognises = tuple(s for s in others
+                           if any(r.by == by and r.of == s and r.active_on(day) for r in relevant))
+        withdrew = tuple(s for s in others if s not in recognises and any(
+            r.by == by and r.of == s and r.withdrawn and r.withdrawn <= day for r in relevant))
+        if by in subject:
+            kind = StanceKind.SUBJECT
+        elif recognises and len(recognises) == len(others):
+            kind = StanceKind.RECOGNISES_ALL
+        elif recognises:
+            kind = StanceKind.RECOGNISES_SOME
+        elif withdrew:
+            kind = StanceKind.WITHDREW
+        else:
+            kind = StanceKind.NEVER
+        stances[by] = Stance(by, recognises, withdrew, kind)
+    return stances
