@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from geodata.record import RecordError, load_record
+from geodata.record import RECORD_DIR, RecordError, load_record
 from geodata.serialize import snapshot_to_dict
 from geodata.snapshot import Snapshot, as_of
 from geodata.worldviews import Worldview
@@ -87,8 +87,12 @@ def format_table(snapshot: Snapshot) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    folders = {f.resolve().parent for f in args.files}
+    if len(folders) > 1:
+        raise UsageError("give files from one record folder at a time")
     try:
-        record = load_record(files=args.files or None)
+        # A file is checked against the record it sits in, so references resolve there.
+        record = load_record(folders.pop() if folders else RECORD_DIR, files=args.files or None)
     except RecordError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -136,6 +136,7 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
     problems: list[Problem] = []
     chosen = {Path(f).resolve() for f in files} if files else None
     rows: dict[str, list[_Loaded]] = defaultdict(list)
+    declared: dict[str, set[str] | None] = {}
     for table in _TABLES:
         path = directory / table.file
         if chosen is not None and path.resolve() not in chosen and not path.exists():
@@ -145,17 +146,17 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
                 problems.append(Problem(path, None, table.file, None, "file is missing",
                                         "create it; every other file refers to its ids"))
             continue
-        rows[table.name] = _read_file(path, table, problems)
+        rows[table.name], declared[table.name] = _read_file(path, table, problems)
     if chosen is not None:
         known = {(directory / t.file).resolve() for t in _TABLES}
         for path in chosen - known:
             problems.append(Problem(path, None, path.name, None, "is not a facts file of the record",
                                     f"name one of: {', '.join(t.file for t in _TABLES)}"))
     _check_ids_unique(rows)
-    _check_references(rows)
+    _check_references(rows, declared)
     _check_dates(rows)
     _check_recognition_overlaps(rows["recognition"])
-    _check_disputes(rows)
+    _check_disputes(rows, declared)
     if chosen is not None:
         problems = [p for p in problems if p.file.resolve() in chosen]
     if problems:
@@ -169,7 +170,13 @@ def default_record() -> Record:
     return load_record()
 
 
-def _read_file(path: Path, table: _Table, problems: list[Problem]) -> list[_Loaded]:
+def _read_file(path: Path, table: _Table,
+               problems: list[Problem]) -> tuple[list[_Loaded], set[str] | None]:
+    """The rows that parsed, and every id the file declares (None if it could not be read).
+
+    Ids of rows with problems still count as declared, so that one bad row is reported
+    once instead of again in every row that refers to it.
+    """
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
@@ -177,7 +184,7 @@ def _read_file(path: Path, table: _Table, problems: list[Problem]) -> list[_Load
         problems.append(Problem(path, toml_error_line(str(error)), table.file, None,
                                 f"is not valid TOML ({error})",
                                 "correct the syntax; dates must be real days like 2008-08-26"))
-        return []
+        return [], None
     reader = RowReader(path, text, problems)
     for key in data:
         if key != table.name:
@@ -187,7 +194,8 @@ def _read_file(path: Path, table: _Table, problems: list[Problem]) -> list[_Load
     if not isinstance(raw_rows, list):
         problems.append(Problem(path, None, table.file, None, f"'{table.name}' is not a list",
                                 f"write each row as a [[{table.name}]] block"))
-        return []
+        return [], None
+    ids = {raw["id"] for raw in raw_rows if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
     loaded = []
     for index, raw in enumerate(raw_rows):
         values = reader.read(table.name, index, raw, table.specs, table.nested)
@@ -196,7 +204,7 @@ def _read_file(path: Path, table: _Table, problems: list[Problem]) -> list[_Load
         for child in table.nested:
             values[child] = _read_nested(reader, table, index, child, raw.get(child, []))
         loaded.append(_Loaded(table, reader, index, values))
-    return loaded
+    return loaded, ids
 
 
 def _read_nested(reader: RowReader, table: _Table, index: int, child: str,
@@ -223,12 +231,14 @@ def _check_ids_unique(rows: dict[str, list[_Loaded]]) -> None:
             seen.add(row_id)
 
 
-def _check_references(rows: dict[str, list[_Loaded]]) -> None:
-    entities = {row.values["id"] for row in rows["entity"]}
-    places = {row.values["id"] for row in rows["place"]}
+def _check_references(rows: dict[str, list[_Loaded]], declared: dict[str, set[str] | None]) -> None:
+    entities = declared.get("entity")
+    places = declared.get("place", set())
 
-    def check(row: _Loaded, field: str, value: Any, known: set[str], kind: str,
+    def check(row: _Loaded, field: str, value: Any, known: set[str] | None, kind: str,
               nested: tuple[str, int] | None = None) -> None:
+        if known is None:  # the file could not be read; its own error says so
+            return
         for ref in _as_tuple(value):
             if ref not in known:
                 row.report(field, f"unknown {kind} '{ref}'",
@@ -305,12 +315,15 @@ def _check_recognition_overlaps(rows: list[_Loaded]) -> None:
                              "merge the rows, or give the earlier one a withdrawn date first")
 
 
-def _check_disputes(rows: dict[str, list[_Loaded]]) -> None:
+def _check_disputes(rows: dict[str, list[_Loaded]], declared: dict[str, set[str] | None]) -> None:
     """A dispute names an existing row and field, and the row holds the reading the map uses."""
     ids = {name: {row.values["id"]: row for row in loaded} for name, loaded in rows.items()}
     for row in rows["dispute"]:
         kind, _, row_id = row.values["subject"].partition(":")
         table = _TABLE_BY_NAME.get(kind)
+        if table is not None and (declared.get(kind) is None or
+                                  (row_id in declared[kind] and row_id not in ids[kind])):
+            continue  # the subject's file or row is broken and reported already
         if table is None or row_id not in ids.get(kind, {}):
             row.report("subject", f"'{row.values['subject']}' names no row of the record",
                        "write <kind>:<id>, e.g. recognition:vut-abk, for a row that exists")

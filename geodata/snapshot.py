@@ -162,7 +162,7 @@ def _shown_entities(record: Record, subject: tuple[str, ...]) -> list[Entity]:
 
 def _territory_state(record: Record, entity: Entity, day: date, view: Worldview) -> TerritoryState:
     recognitions = [r for r in record.recognitions if r.of == entity.id]
-    active = tuple(r for r in recognitions if r.active_on(day))
+    active = tuple(r for r in recognitions if _in_effect(record, r, day))
     withdrawn = tuple(r for r in recognitions
                       if r.withdrawn and r.withdrawn <= day
                       and not any(a.by == r.by for a in active))
@@ -174,6 +174,11 @@ def _territory_state(record: Record, entity: Entity, day: date, view: Worldview)
     return TerritoryState(entity, sovereign, status, active, withdrawn,
                           disputed=parent is not None and breakaway,
                           un_recognisers=un_recognisers)
+
+
+def _in_effect(record: Record, recognition: Recognition, day: date) -> bool:
+    """A recognition lapses when it is withdrawn or when the recognising entity ceases."""
+    return recognition.active_on(day) and record.entities[recognition.by].exists_on(day)
 
 
 def _is_un_member(record: Record, entity_id: str) -> bool:
@@ -219,8 +224,8 @@ def _stances(record: Record, day: date, subject: tuple[str, ...]) -> dict[str, S
             others = tuple(s for s in subject if s != by)
         else:
             others = subject
-        recognises = tuple(s for s in others
-                           if any(r.by == by and r.of == s and r.active_on(day) for r in relevant))
+        recognises = tuple(s for s in others if any(
+            r.by == by and r.of == s and _in_effect(record, r, day) for r in relevant))
         withdrew = tuple(s for s in others if s not in recognises and any(
             r.by == by and r.of == s and r.withdrawn and r.withdrawn <= day for r in relevant))
         if by in subject:

@@ -124,7 +124,7 @@ class RowReader:
         known = set(specs) | set(nested)
         for key in raw:
             if key not in known:
-                hint = difflib.get_close_matches(key, known, n=1)
+                hint = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
                 fix = f"did you mean '{hint[0]}'?" if hint else f"use one of: {', '.join(sorted(known))}"
                 self.report(table, index, label, key, "unknown field", fix)
         values: dict[str, Any] = {}

@@ -1,0 +1,183 @@
+"""Every kind of bad input in a facts file gets an error naming file, line, field and fix."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geodata.record import RecordError, load_record
+
+MINI = Path(__file__).parent / "data" / "mini_record"
+
+
+@pytest.fixture
+def record_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "record"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def edit(directory: Path, file: str, old: str, new: str, count: int = 1) -> None:
+    path = directory / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {file}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def problems_of(directory: Path) -> list[str]:
+    with pytest.raises(RecordError) as caught:
+        load_record(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(directory: Path, file: str, needle: str, occurrence: int = 1) -> int:
+    lines = (directory / file).read_text(encoding="utf-8").splitlines()
+    hits = [n for n, line in enumerate(lines, start=1) if needle in line]
+    return hits[occurrence - 1]
+
+
+def test_mini_record_is_valid() -> None:
+    record = load_record(MINI)
+    assert set(record.entities) == {"RUS", "GEO", "NIC", "TUV", "ABK", "SOS"}
+    assert record.treaties[0].ratifications[0].body == "State Duma"
+
+
+def test_unknown_entity_names_file_line_field_and_fix(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", 'by = "NIC"', 'by = "NIX"')
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", 'by = "NIX"')
+    assert f"recognitions.toml:{line}:" in problem
+    assert "recognition 'nic-abk'" in problem and "field 'by'" in problem
+    assert "unknown entity 'NIX'" in problem and "Fix:" in problem and "entities.toml" in problem
+
+
+def test_unknown_entity_in_nested_ratification(record_dir: Path) -> None:
+    edit(record_dir, "treaties.toml", 'by = "ABK"\nbody', 'by = "XXX"\nbody')
+    found = problems_of(record_dir)
+    line = line_of(record_dir, "treaties.toml", 'by = "XXX"')
+    assert any(f"treaties.toml:{line}:" in p and "unknown entity 'XXX'" in p for p in found)
+
+
+def test_impossible_date_is_a_syntax_error_with_line(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", "since = 2008-09-05", "since = 2008-09-31")
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", "2008-09-31")
+    assert f"recognitions.toml:{line}:" in problem and "not valid TOML" in problem
+
+
+def test_future_date_is_refused(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", "since = 2008-09-05", "since = 2999-09-05")
+    [problem] = problems_of(record_dir)
+    assert "field 'since'" in problem and "in the future" in problem
+
+
+def test_date_given_as_text_is_refused(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", "since = 2008-09-05", 'since = "5 Sept 2008"')
+    [problem] = problems_of(record_dir)
+    assert "field 'since'" in problem and "bare TOML date" in problem
+
+
+def test_inverted_dates(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", "withdrawn = 2014-03-31", "withdrawn = 2010-03-31")
+    problem, _dispute_no_longer_matches = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", "withdrawn = 2010-03-31")
+    assert f"recognitions.toml:{line}:" in problem
+    assert "withdrawn 2010-03-31 is before since 2011-09-18" in problem
+
+
+def test_ratification_before_signature(record_dir: Path) -> None:
+    edit(record_dir, "treaties.toml", "date = 2015-01-23", "date = 2013-01-23")
+    [problem] = problems_of(record_dir)
+    assert "field 'date'" in problem and "before signature" in problem
+
+
+def test_missing_source(record_dir: Path) -> None:
+    edit(record_dir, "events.toml", 'sources = [{ title = "Test source", url = "https://example.org/fact" }]',
+         "sources = []")
+    [problem] = problems_of(record_dir)
+    assert "events.toml:" in problem and "field 'sources'" in problem and "no source" in problem
+
+
+def test_missing_sources_field(record_dir: Path) -> None:
+    edit(record_dir, "events.toml", 'sources = [{ title = "Test source", url = "https://example.org/fact" }]', "")
+    [problem] = problems_of(record_dir)
+    assert "missing required field 'sources'" in problem
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org/page",
+                                 "https://exa mple.org/"])
+def test_source_must_be_http_url(record_dir: Path, url: str) -> None:
+    edit(record_dir, "events.toml", '"https://example.org/fact"', f'"{url}"')
+    [problem] = problems_of(record_dir)
+    assert "is not an http(s) URL" in problem and "field 'sources'" in problem
+
+
+def test_source_needs_url_or_named_document(record_dir: Path) -> None:
+    edit(record_dir, "events.toml", 'url = "https://example.org/fact"', 'publisher = "Someone"')
+    [problem] = problems_of(record_dir)
+    assert "needs exactly one of url or document" in problem
+
+
+def test_duplicate_id(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", 'id = "nic-abk"', 'id = "rus-abk"')
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", 'id = "rus-abk"', occurrence=2)
+    assert f"recognitions.toml:{line}:" in problem and "duplicate id 'rus-abk'" in problem
+
+
+def test_duplicate_fact_with_overlapping_interval(record_dir: Path) -> None:
+    extra = ('\n[[recognition]]\nid = "nic-abk-again"\nby = "NIC"\nof = "ABK"\nsince = 2010-01-01\n'
+             'sources = [{ title = "T", url = "https://example.org/x" }]\n')
+    (record_dir / "recognitions.toml").write_text(
+        (record_dir / "recognitions.toml").read_text() + extra)
+    [problem] = problems_of(record_dir)
+    assert "duplicate: NIC already recognises ABK" in problem and "nic-abk-again" in problem
+
+
+def test_recognising_again_after_withdrawal_is_fine(record_dir: Path) -> None:
+    extra = ('\n[[recognition]]\nid = "tuv-abk-again"\nby = "TUV"\nof = "ABK"\nsince = 2020-01-01\n'
+             'sources = [{ title = "T", url = "https://example.org/x" }]\n')
+    (record_dir / "recognitions.toml").write_text(
+        (record_dir / "recognitions.toml").read_text() + extra)
+    assert len(load_record(record_dir).recognitions) == 6
+
+
+def test_misspelt_field_gets_a_suggestion(record_dir: Path) -> None:
+    edit(record_dir, "places.toml", "lat = 43.0015", "lattitude = 43.0015")
+    found = problems_of(record_dir)
+    assert any("unknown field" in p and "did you mean 'lat'" in p for p in found)
+    assert any("missing required field 'lat'" in p for p in found)
+
+
+def test_unknown_place(record_dir: Path) -> None:
+    edit(record_dir, "treaties.toml", 'signed_at = "sukhumi"', 'signed_at = "sochi"')
+    [problem] = problems_of(record_dir)
+    assert "unknown place 'sochi'" in problem and "places.toml" in problem
+
+
+def test_withdrawal_needs_its_own_sources(record_dir: Path) -> None:
+    text = (record_dir / "recognitions.toml").read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("withdrawal_sources")]
+    (record_dir / "recognitions.toml").write_text("\n".join(lines) + "\n")
+    [problem] = problems_of(record_dir)
+    assert "withdrawal without withdrawal_sources" in problem
+
+
+def test_dispute_choice_must_match_the_row(record_dir: Path) -> None:
+    edit(record_dir, "disputes.toml", 'map_uses = "a"', 'map_uses = "b"')
+    [problem] = problems_of(record_dir)
+    assert "the map uses 'none' but recognition 'tuv-abk' has withdrawn = 2014-03-31" in problem
+
+
+def test_dispute_subject_must_exist(record_dir: Path) -> None:
+    edit(record_dir, "disputes.toml", "recognition:tuv-abk", "recognition:nope")
+    [problem] = problems_of(record_dir)
+    assert "names no row of the record" in problem
+
+
+def test_all_problems_reported_at_once(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", 'by = "NIC"', 'by = "NIX"')
+    edit(record_dir, "events.toml", "end = 2008-08-12", "end = 2008-08-01")
+    assert len(problems_of(record_dir)) == 2
