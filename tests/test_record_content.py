@@ -1,0 +1,63 @@
+"""The project's record holds the facts the product promises, each dated and cited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from geodata.record import default_record
+
+RECORD = default_record()
+
+
+def recognition(by: str, of: str):
+    return [r for r in RECORD.recognitions if r.by == by and r.of == of]
+
+
+def test_every_un_member_that_recognised_either_territory_is_recorded() -> None:
+    for by in ("RUS", "NIC", "VEN", "NRU", "SYR"):
+        for of in ("ABK", "SOS"):
+            assert recognition(by, of), f"{by} recognising {of} is missing"
+    assert recognition("RUS", "ABK")[0].since == date(2008, 8, 26)
+    assert recognition("SYR", "SOS")[0].since == date(2018, 5, 29)
+
+
+def test_tuvalu_and_vanuatu_recognised_and_withdrew() -> None:
+    for by, of in (("TUV", "ABK"), ("TUV", "SOS"), ("VUT", "ABK")):
+        rows = recognition(by, of)
+        assert rows and rows[-1].withdrawn and rows[-1].withdrawal_sources
+
+
+def test_the_seed_article_treaty_and_its_ratification() -> None:
+    alliance = next(t for t in RECORD.treaties if t.signed == date(2014, 11, 24))
+    assert set(alliance.parties) == {"RUS", "ABK"} and alliance.signed_at == "sochi"
+    duma = next(r for r in alliance.ratifications if r.body == "State Duma")
+    assert duma.date == date(2015, 1, 23) and "1 against" in (duma.vote or "")
+    assert "mutual_defence" in {o.value for o in alliance.obligations}
+
+
+def test_the_south_ossetia_alliance_treaty() -> None:
+    treaty = next(t for t in RECORD.treaties if t.signed == date(2015, 3, 18))
+    assert set(treaty.parties) == {"RUS", "SOS"}
+
+
+def test_the_seed_article_events_are_in_the_timeline() -> None:
+    kinds_by_day = {(e.date, e.kind) for e in RECORD.events}
+    assert any(kind == "war" and day.year == 2008 for day, kind in kinds_by_day)
+    assert any(kind == "protest" and day.year == 2014 for day, kind in kinds_by_day)
+    assert (date(2015, 1, 23), "ratification") in kinds_by_day
+    assert (date(2014, 11, 24), "treaty") in kinds_by_day
+
+
+def test_disagreements_are_kept_with_the_map_choice_explained() -> None:
+    subjects = {d.subject for d in RECORD.disputes}
+    assert "recognition:vut-abk" in subjects
+    assert any(d.id == "seed-un-peacekeeping" for d in RECORD.disputes)
+    for dispute in RECORD.disputes:
+        assert len(dispute.readings) >= 2 and dispute.why and dispute.chosen.sources
+
+
+def test_every_fact_has_a_source() -> None:
+    rows = [*RECORD.entities.values(), *RECORD.recognitions, *RECORD.treaties,
+            *RECORD.places.values(), *RECORD.missions, *RECORD.events]
+    assert all(row.sources for row in rows)
+    assert all(r.sources for t in RECORD.treaties for r in t.ratifications)
