@@ -1,0 +1,187 @@
+"""Offline assets: Leaflet from the `xstatic-leaflet` package, inlined, and no CDN at all.
+
+folium loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so a saved map is a white
+page without a network. Our maps need only Leaflet (polygons, tooltips, popups, the layer
+control), so every asset comes from the registry package at run time (never pasted into the
+repository) and travels inside the page as `data:` URIs. The same list feeds folium's
+`default_js`/`default_css`, which both `Figure.render` and streamlit-folium read, so the
+export and the dashboard load identical bytes.
+
+folium's own templates still call two jQuery idioms (`$(html)[0]` to build popup content and
+`$(document).ready(fn)`); `SHIM_JS` is our few-line stand-in for exactly those.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+from branca.element import Element
+from folium.elements import JSCSSMixin
+from xstatic.pkg import leaflet as xstatic_leaflet
+
+__all__ = [
+    "CDN_DEFAULTS",
+    "OfflineAssetError",
+    "SHIM_JS",
+    "assert_offline",
+    "inline_asset_tags",
+    "make_offline",
+    "offline_css",
+    "offline_js",
+    "remote_asset_urls",
+]
+
+LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
+
+CDN_DEFAULTS: frozenset[str] = frozenset({
+    "jquery", "bootstrap", "awesome_markers",
+    "bootstrap_css", "glyphicons_css", "awesome_markers_font_css", "awesome_markers_css",
+    "awesome_rotate_css",
+})
+"""Names of folium `Map` defaults our maps never use: dropped, not replaced."""
+
+SHIM_JS = """\
+(function () {
+  "use strict";
+  // folium's templates call $(html)[0] (popup content) and $(document).ready(fn).
+  // <template> parsing never runs scripts; escaping the content is the layers' job.
+  if (!window.$) {
+    window.$ = function (arg) {
+      if (typeof arg === "string") {
+        var holder = document.createElement("template");
+        holder.innerHTML = arg.trim();
+        return Array.prototype.slice.call(holder.content.childNodes);
+      }
+      return {ready: function (fn) {
+        if (document.readyState === "loading") {
+          document.addEventListener("DOMContentLoaded", fn);
+        } else {
+          fn();
+        }
+      }};
+    };
+  }
+  // Leaflet derives marker image paths from leaflet.css's location; ours are data: URIs.
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions(ICON_OPTIONS);
+})();
+"""
+"""Our stand-in for the jQuery folium needs, plus Leaflet's default marker images."""
+
+
+class OfflineAssetError(RuntimeError):
+    """A page would fetch a script or stylesheet from the network."""
+
+
+def _data_uri(mime: str, payload: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def _image_uri(name: str) -> str:
+    return _data_uri("image/png", (LEAFLET_DIR / "images" / name).read_bytes())
+
+
+@lru_cache(maxsize=1)
+def _leaflet_js() -> str:
+    """leaflet.js without its source-map comment (a browser with dev tools would fetch it)."""
+    text = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", text)
+
+
+@lru_cache(maxsize=1)
+def _leaflet_css() -> str:
+    """leaflet.css with every `url(images/...)` replaced by the image itself."""
+    text = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    return re.sub(r"url\((['\"]?)images/([\w.-]+\.png)\1\)",
+                  lambda m: f'url("{_image_uri(m.group(2))}")', text)
+
+
+@lru_cache(maxsize=1)
+def _shim_js() -> str:
+    icons = {"iconUrl": _image_uri("marker-icon.png"),
+             "iconRetinaUrl": _image_uri("marker-icon-2x.png"),
+             "shadowUrl": _image_uri("marker-shadow.png")}
+    return SHIM_JS.replace("ICON_OPTIONS", json.dumps(icons, sort_keys=True))
+
+
+@lru_cache(maxsize=1)
+def offline_js() -> tuple[tuple[str, str], ...]:
+    """(name, data: URI) pairs in load order, shaped like folium's `default_js`."""
+    return (("leaflet", _data_uri("text/javascript", _leaflet_js().encode())),
+            ("geomap_shim", _data_uri("text/javascript", _shim_js().encode())))
+
+
+@lru_cache(maxsize=1)
+def offline_css() -> tuple[tuple[str, str], ...]:
+    """(name, data: URI) pairs shaped like folium's `default_css`."""
+    return (("leaflet_css", _data_uri("text/css", _leaflet_css().encode())),)
+
+
+def inline_asset_tags() -> str:
+    """The same assets as literal `<style>`/`<script>` tags, for pages folium does not render.
+
+    Safe to inline: neither file contains `</script` or `</style`, which is checked here
+    because the check is cheap and the failure would be silent.
+    """
+    parts = [("style", _leaflet_css()), ("script", _leaflet_js()), ("script", _shim_js())]
+    for tag, text in parts:
+        if f"</{tag}" in text.lower():
+            raise OfflineAssetError(f"an inlined asset contains '</{tag}' and would end the tag early")
+    return "\n".join(f"<{tag}>\n{text}\n</{tag}>" for tag, text in parts)
+
+
+def _asset_elements(root: Element) -> Iterator[JSCSSMixin]:
+    """Every element under `root` that declares script or stylesheet links."""
+    if isinstance(root, JSCSSMixin):
+        yield root
+    for child in root._children.values():
+        yield from _asset_elements(child)
+
+
+def make_offline(m: folium.Map) -> folium.Map:
+    """Points the map and its layers at inlined Leaflet instead of folium's CDN defaults.
+
+    Per instance (never the class lists, which other maps share). Links a layer adds that
+    we have no offline copy of are left in place so that `assert_offline` names them.
+    """
+    replacements = dict(offline_js() + offline_css())
+    for element in _asset_elements(m):
+        for attribute in ("default_js", "default_css"):
+            kept = [(name, replacements.get(name, url))
+                    for name, url in getattr(element, attribute)
+                    if name not in CDN_DEFAULTS]
+            if element is m:
+                present = {name for name, _ in kept}
+                ours = offline_js() if attribute == "default_js" else offline_css()
+                kept += [pair for pair in ours if pair[0] not in present]
+            setattr(element, attribute, kept)
+    return m
+
+
+_REMOTE_LINK = re.compile(
+    r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)"""
+    r"""|@import\s+(?:url\()?\s*["']?((?:https?:)?//[^"')\s;]+)""",
+    re.IGNORECASE)
+
+
+def remote_asset_urls(html: str) -> list[str]:
+    """URLs the page would fetch by itself: script/link/img sources and CSS @imports.
+
+    Plain `<a href>` links are not fetched, so sources cited in popups do not count.
+    """
+    return [a or b for a, b in _REMOTE_LINK.findall(html)]
+
+
+def assert_offline(html: str) -> None:
+    """Raises `OfflineAssetError` naming every remote asset left in `html`."""
+    remote = remote_asset_urls(html)
+    if remote:
+        raise OfflineAssetError(
+            "the map would load from the network: " + ", ".join(sorted(set(remote)))
+            + " (give the element an offline copy in layers/assets.py, or choose a tile layer)")
