@@ -1,0 +1,269 @@
+"""What a reader is told about one territory, state or treaty on one day, with every source.
+
+A details panel (the dashboard's, or any other view's) shows plain `Details`: a title, a
+one-line summary and sections of dated facts, each fact carrying its own sources. All of it
+is read from a `Snapshot`, so the panel says exactly what the map draws for that day, and
+nothing here knows how it is displayed (text from the record is returned unescaped; the
+view escapes it).
+
+>>> from datetime import date
+>>> from geodata.snapshot import as_of
+>>> panel = details(as_of(date(2015, 6, 1)), "ABK")
+>>> [f.label for f in panel.section("recognised-un").facts]
+['Russia', 'Nicaragua', 'Venezuela', 'Nauru']
+>>> details(as_of(date(2008, 8, 1)), "ABK").section("recognised-un").facts
+()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from geodata.model import Dispute, Entity, Event, Recognition, Source, Treaty
+from geodata.snapshot import Snapshot, StanceKind, TreatyStage, TreatyState
+
+__all__ = ["Details", "Fact", "Section", "details", "selectable_items"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of the panel: what (`label`, `text`), when, and who says so."""
+
+    label: str
+    text: str = ""
+    day: date | None = None
+    sources: tuple[Source, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of facts; `empty` is what to say when there are none (an answer too)."""
+
+    key: str
+    title: str
+    facts: tuple[Fact, ...]
+    empty: str
+
+
+@dataclass(frozen=True)
+class Details:
+    """Everything the panel shows for one item on the snapshot's day."""
+
+    id: str
+    kind: str  # "territory", "state" or "treaty"
+    title: str
+    summary: str
+    sections: tuple[Section, ...]
+    sources: tuple[Source, ...] = ()
+    note: str | None = None
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+_STANCE_TEXT = {
+    StanceKind.RECOGNISES_ALL: "recognises {all}",
+    StanceKind.RECOGNISES_SOME: "recognises {some}",
+    StanceKind.WITHDREW: "recognised {withdrew}, then withdrew",
+    StanceKind.NEVER: "does not recognise {all}",
+    StanceKind.SUBJECT: "is one of the territories this map is about",
+}
+
+
+def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Details | None:
+    """The panel for a territory, a state or a treaty, found by entity id, ISO3 code or treaty id.
+
+    A state the record does not know (a country clicked on the world layer that never
+    recognised anything) still gets a panel saying so, titled with `name` if given; None
+    only when `item_id` is empty.
+    """
+    if not item_id:
+        return None
+    treaty = next((t for t in snapshot.record.treaties if t.id == item_id), None)
+    if treaty is not None:
+        return _treaty_details(snapshot, treaty)
+    entity = _find_entity(snapshot, item_id)
+    if entity is not None and entity.kind == "territory":
+        return _territory_details(snapshot, entity)
+    return _state_details(snapshot, entity, item_id, name)
+
+
+def selectable_items(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
+    """(id, label) of every item with a panel on this day: territories, states, treaties."""
+    territories = [(t.entity.id, t.entity.name) for t in snapshot.territories
+                   if t.entity.kind == "territory"]
+    states = sorted(((e.id, e.name) for e in snapshot.record.entities.values()
+                     if e.kind == "state"), key=lambda pair: pair[1])
+    treaties = [(t.treaty.id, t.treaty.short_name) for t in snapshot.treaties]
+    return tuple(territories + states + treaties)
+
+
+def _find_entity(snapshot: Snapshot, item_id: str) -> Entity | None:
+    entities = snapshot.record.entities
+    return entities.get(item_id) or next(
+        (e for e in entities.values() if e.iso3 and e.iso3 == item_id), None)
+
+
+def _recognition_fact(snapshot: Snapshot, r: Recognition, party: str) -> Fact:
+    """A recognition named after `party` (the recogniser on a territory's panel, and vice versa)."""
+    if r.withdrawn and r.withdrawn <= snapshot.as_of:
+        return Fact(snapshot.name(party), f"from {r.since.isoformat()} until {r.withdrawn.isoformat()}",
+                    r.withdrawn, r.sources + r.withdrawal_sources, r.note)
+    return Fact(snapshot.name(party), f"since {r.since.isoformat()}", r.since, r.sources, r.note)
+
+
+def _treaty_fact(snapshot: Snapshot, state: TreatyState) -> Fact:
+    return Fact(state.treaty.short_name, _stage_text(state), _stage_day(state), state.treaty.sources)
+
+
+def _stage_day(state: TreatyState) -> date:
+    """The day the treaty reached its current stage."""
+    treaty = state.treaty
+    if state.stage is TreatyStage.ENDED and treaty.ended:
+        return treaty.ended
+    if state.stage is TreatyStage.IN_FORCE and treaty.in_force:
+        return treaty.in_force
+    return max([treaty.signed] + [r.date for r in state.ratifications])
+
+
+_STAGE_TEXT = {
+    TreatyStage.SIGNED: "signed on {day}",
+    TreatyStage.PARTLY_RATIFIED: "partly ratified (latest step {day})",
+    TreatyStage.RATIFIED: "ratified by every party (latest step {day})",
+    TreatyStage.IN_FORCE: "in force since {day}",
+    TreatyStage.ENDED: "ended on {day}",
+}
+
+
+def _stage_text(state: TreatyState) -> str:
+    return _STAGE_TEXT[state.stage].format(day=_stage_day(state).isoformat())
+
+
+def _treaties_section(snapshot: Snapshot, entity_id: str) -> Section:
+    current = [t for t in snapshot.treaties_of(entity_id) if t.stage is not TreatyStage.ENDED]
+    return Section("treaties", "Treaties signed and not ended",
+                   tuple(_treaty_fact(snapshot, t) for t in current),
+                   "No treaty of the record binds it on this date.")
+
+
+def _event_fact(event: Event) -> Fact:
+    span = f"{event.date.isoformat()} to {event.end.isoformat()}" if event.end else event.date.isoformat()
+    return Fact(event.title, span, event.date, event.sources, event.note)
+
+
+def _events_section(snapshot: Snapshot, events: list[Event]) -> Section:
+    latest_first = sorted(events, key=lambda e: e.date, reverse=True)
+    return Section("events", "Related events up to this date",
+                   tuple(_event_fact(e) for e in latest_first), "No related event yet.")
+
+
+def _dispute_fact(dispute: Dispute) -> Fact:
+    sources = tuple(s for reading in dispute.readings for s in reading.sources)
+    return Fact(dispute.question, f"The map uses: {dispute.chosen.summary}", None, sources,
+                dispute.why)
+
+
+def _disputes_section(snapshot: Snapshot, subjects: list[tuple[str, str]]) -> Section:
+    """Disputes about the given rows, one per question (twin rows often share one)."""
+    found = {d.question: d for kind, row_id in reversed(subjects)
+             for d in snapshot.record.disputes_about(kind, row_id)}
+    return Section("disputes", "Where the sources disagree",
+                   tuple(_dispute_fact(d) for d in reversed(found.values())),
+                   "The sources agree on these facts.")
+
+
+def _territory_details(snapshot: Snapshot, entity: Entity) -> Details:
+    state = snapshot.territory(entity.id)
+    day = snapshot.as_of.isoformat()
+    un = [r for r in state.recognized_by if snapshot.record.entities[r.by].un_member]
+    others = [r for r in state.recognized_by if r not in un]
+    where = ("drawn as its own territory" if state.sovereign.id == entity.id
+             else f"drawn as part of {state.sovereign.name}")
+    summary = (f"On {day}: {state.status.label}, recognised by {len(un)} UN member "
+               f"state{'s' if len(un) != 1 else ''}; {where} ({snapshot.worldview.label.lower()}).")
+    recognitions = [r for r in snapshot.record.recognitions if r.of == entity.id]
+    missions = [m for m in snapshot.missions if entity.id in m.area]
+    sections = (
+        Section("recognised-un", "Recognised by UN member states",
+                tuple(_recognition_fact(snapshot, r, r.by) for r in un),
+                f"No UN member state recognises {entity.name} on this date."),
+        Section("recognised-other", "Recognised by entities outside the UN",
+                tuple(_recognition_fact(snapshot, r, r.by) for r in others),
+                "None on this date."),
+        Section("withdrawn", "Recognised, then withdrew",
+                tuple(_recognition_fact(snapshot, r, r.by) for r in state.withdrawn),
+                "No recognition has been withdrawn by this date."),
+        _treaties_section(snapshot, entity.id),
+        Section("missions", "Peacekeeping and observer missions on this date",
+                tuple(Fact(m.name, f"{m.kind}, since {m.start.isoformat()}", m.start, m.sources, m.note)
+                      for m in missions), "None on this date."),
+        _disputes_section(snapshot, [("entity", entity.id)] + [("recognition", r.id) for r in recognitions]),
+        _events_section(snapshot, [e for e in snapshot.events if entity.id in e.entities]),
+    )
+    return Details(entity.id, "territory", entity.name, summary, sections, entity.sources, entity.note)
+
+
+def _state_details(snapshot: Snapshot, entity: Entity | None, item_id: str,
+                   name: str | None) -> Details:
+    entity_id = entity.id if entity else item_id
+    title = entity.name if entity else (name or item_id)
+    stance = snapshot.stance(entity_id)
+    subject = [snapshot.name(s) for s in snapshot.subject]
+    names = lambda ids: " and ".join(snapshot.name(i) for i in ids)  # noqa: E731
+    said = _STANCE_TEXT[stance.kind].format(all=" or ".join(subject) if stance.kind is StanceKind.NEVER
+                                            else " and ".join(subject),
+                                            some=names(stance.recognises), withdrew=names(stance.withdrew))
+    member = "a UN member state" if entity is not None and entity.un_member else "not a UN member"
+    summary = f"On {snapshot.as_of.isoformat()}: {title} {said}." + (f" It is {member}." if entity else "")
+    ours = [(t, r) for t in snapshot.territories for r in t.recognized_by if r.by == entity_id]
+    dropped = [(t, r) for t in snapshot.territories for r in t.withdrawn if r.by == entity_id]
+    claimed = [t for t in snapshot.territories if t.entity.parent == entity_id]
+    recognitions = [r for r in snapshot.record.recognitions if r.by == entity_id]
+    sections = (
+        Section("recognises", "Recognises",
+                tuple(_recognition_fact(snapshot, r, t.entity.id) for t, r in ours),
+                "No contested territory of the record on this date."),
+        Section("withdrawn", "Recognised, then withdrew",
+                tuple(_recognition_fact(snapshot, r, t.entity.id) for t, r in dropped),
+                "No withdrawn recognition."),
+        Section("claims", "Breakaway territories it claims",
+                tuple(Fact(t.entity.name, t.status.label, None, t.entity.sources) for t in claimed),
+                "None."),
+        _treaties_section(snapshot, entity_id),
+        _disputes_section(snapshot, [("entity", entity_id)] + [("recognition", r.id) for r in recognitions]),
+        _events_section(snapshot, [e for e in snapshot.events if entity_id in e.entities]),
+    )
+    return Details(entity_id, "state", title, summary, sections,
+                   entity.sources if entity else (), entity.note if entity else None)
+
+
+def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
+    state = next((t for t in snapshot.treaties if t.treaty.id == treaty.id), None)
+    day = snapshot.as_of.isoformat()
+    parties = ", ".join(snapshot.name(p) for p in treaty.parties)
+    if state is None:
+        summary = f"On {day}: not yet signed (signed {treaty.signed.isoformat()}). Parties: {parties}."
+        return Details(treaty.id, "treaty", treaty.name, summary, (), treaty.sources)
+    where = snapshot.record.places.get(treaty.signed_at) if treaty.signed_at else None
+    steps = [Fact("Signed", treaty.signed.isoformat() + (f" in {where.name}" if where else ""),
+                  treaty.signed, treaty.sources)]
+    steps += [Fact(f"Ratified: {snapshot.name(r.by)}, {r.body}",
+                   r.date.isoformat() + (f" (vote {r.vote})" if r.vote else ""), r.date, r.sources, r.note)
+              for r in state.ratifications]
+    if state.stage in (TreatyStage.IN_FORCE, TreatyStage.ENDED) and treaty.in_force:
+        steps.append(Fact("In force", treaty.in_force.isoformat(), treaty.in_force))
+    if state.stage is TreatyStage.ENDED and treaty.ended:
+        steps.append(Fact("Ended", treaty.ended.isoformat(), treaty.ended))
+    step_days = {f.day for f in steps}
+    related = [e for e in snapshot.events if e.date in step_days and set(e.entities) & set(treaty.parties)]
+    sections = (
+        Section("steps", "Signature, ratification, entry into force", tuple(steps), ""),
+        Section("obligations", "Obligations",
+                tuple(Fact(o.label) for o in treaty.obligations), "None recorded."),
+        _disputes_section(snapshot, [("treaty", treaty.id)]),
+        _events_section(snapshot, related),
+    )
+    summary = f"On {day}: {_stage_text(state)}. Parties: {parties}."
+    return Details(treaty.id, "treaty", treaty.name, summary, sections, treaty.sources, treaty.note)
