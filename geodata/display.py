@@ -1,0 +1,529 @@
+"""The geometry the maps draw: a light world that stays precise around the Caucasus.
+
+The committed boundary artifact (:mod:`geodata.boundaries`) holds about 550 k
+vertices; drawn as it is, it makes a 20 MB page. One simplification tolerance
+for the whole world cannot give both a small page and a Caucasus that is right
+to a few hundred metres (``/work/shared/TOOLCHAIN.md`` measures it), so the world
+is cut into nested rectangular zones (:data:`DISPLAY_ZONES`), each simplified as
+a coverage of its own with the tolerance that is invisible at the zoom it is
+seen at, and the pieces are stitched back into one feature per country.
+
+Why the stitching is exact: each zone is simplified together with filler
+polygons that cover the rest of the plane, split along the zone's diagonals, so
+that every point where a border or a coastline crosses a zone edge, and every
+zone corner, is a node of the coverage. Coverage simplification never moves a
+node and never adds a vertex, so the pieces on both sides of a zone edge keep
+the same straight edge with the same vertices, and a coverage union removes it.
+Coordinates are then rounded vertex by vertex with a rule that depends only on
+where the vertex is, so a border shared by two countries is rounded the same
+way in both and stays shared.
+
+The result is derived once, at build time (:func:`derive_display`, run by
+``python -m geodata.display``), and committed as ``geodata/data/display.parquet``
+with its parameters and checksums in ``geodata/data/DISPLAY.json``; reading it
+takes milliseconds and is cached per process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geodata.boundaries import (
+    BOUNDARY_ARTIFACT,
+    DATA_DIR,
+    GEORGIA_PIECES,
+    disputed_lines,
+    load_boundaries,
+    load_manifest,
+    shared_edge,
+)
+
+__all__ = [
+    "CAUCASUS_IDS",
+    "DISPLAY_ARTIFACT",
+    "DISPLAY_MANIFEST",
+    "DISPLAY_ZONES",
+    "FIDELITY_CRS",
+    "ISLAND_DECIMALS",
+    "ISLAND_MARGIN_DEG",
+    "ISLAND_MAX_AREA_DEG2",
+    "ISLAND_TOLERANCE_DEG",
+    "Zone",
+    "derive_display",
+    "display_boundaries",
+    "display_disputed_lines",
+    "display_parameters",
+    "fidelity_report",
+    "geojson_bytes",
+    "write_display_artifact",
+]
+
+DISPLAY_ARTIFACT: Path = DATA_DIR / "display.parquet"
+DISPLAY_MANIFEST: Path = DATA_DIR / "DISPLAY.json"
+
+Bounds = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A rectangle of the world and how finely it is drawn.
+
+    ``bounds`` is (west, south, east, north) in degrees, or None for the rest of
+    the world. ``tolerance`` is the coverage-simplification tolerance in degrees
+    (roughly the square root of the largest triangle removed); ``decimals`` is how
+    many decimals the coordinates of vertices inside the zone keep.
+    """
+
+    name: str
+    bounds: Bounds | None
+    tolerance: float
+    decimals: int
+
+
+#: Innermost first; each zone's rectangle must contain the previous one.
+#: The Caucasus zone holds Georgia and its pieces, Armenia, Azerbaijan, the
+#: Russian North Caucasus and north-eastern Turkey: at zoom 10 a pixel is about
+#: 150 m there, and the tolerance keeps every border within 250 m. The region
+#: around it (Black Sea, Caspian, Anatolia) is seen at zoom 5-6, where a pixel is
+#: 2.5-5 km; the rest of the world is seen at zoom 2-4 (10-40 km a pixel).
+#: Corners lie at sea or far from any border, so no node sits next to one.
+#: The world keeps 3 decimals: on a 2-decimal grid microstates such as
+#: Vatican and Monaco collapse to lines.
+DISPLAY_ZONES: tuple[Zone, ...] = (
+    Zone("caucasus", (36.5, 38.0, 52.5, 45.5), 0.001, 5),
+    Zone("region", (24.0, 33.0, 62.0, 52.0), 0.02, 3),
+    Zone("world", None, 0.15, 3),
+)
+
+#: A country that touches no other and is smaller than this (square degrees,
+#: about 1,200 km² at the equator) is an island state: Nauru, Tuvalu, Malta, ...
+#: Simplified with the world tolerance it would shrink to a triangle or vanish
+#: under rounding, so it gets its own fine tolerance and decimals instead; it
+#: shares no edge, so this cannot open a gap.
+ISLAND_MAX_AREA_DEG2 = 0.1
+ISLAND_TOLERANCE_DEG = 0.003
+ISLAND_DECIMALS = 4
+ISLAND_MARGIN_DEG = 0.5
+
+#: Where distances are measured for the fidelity report: UTM zone 38N covers the
+#: Caucasus with a scale error under 0.1 %.
+FIDELITY_CRS = "EPSG:32638"
+
+#: The boundaries whose fidelity matters most: Georgia's pieces, Russia, and
+#: Georgia's other neighbours. Russia and Turkey are measured inside the
+#: Caucasus zone only (their far ends are drawn coarsely on purpose).
+CAUCASUS_IDS: tuple[str, ...] = ("GEO", "ABK", "SOS", "RUS", "ARM", "AZE", "TUR")
+
+#: Beyond the whole world, so zone fillers cover every coordinate.
+_PLANE: Bounds = (-181.0, -91.0, 181.0, 91.0)
+
+
+def display_parameters() -> dict[str, Any]:
+    """Every number the derivation depends on, as recorded in the manifest."""
+    return {
+        "zones": [dataclasses.asdict(zone) for zone in DISPLAY_ZONES],
+        "island_max_area_deg2": ISLAND_MAX_AREA_DEG2,
+        "island_tolerance_deg": ISLAND_TOLERANCE_DEG,
+        "island_decimals": ISLAND_DECIMALS,
+        "island_margin_deg": ISLAND_MARGIN_DEG,
+    }
+
+
+# --- derivation -------------------------------------------------------------
+
+
+def _zone_regions(zones: Sequence[Zone]) -> list[shapely.Geometry]:
+    """Each zone's area: its rectangle minus the rectangle inside it."""
+    regions = []
+    inner = None
+    for zone in zones:
+        outer = shapely.box(*(zone.bounds or _PLANE))
+        regions.append(outer if inner is None else shapely.difference(outer, inner))
+        inner = outer
+    return regions
+
+
+def _crossings(coords: np.ndarray, bounds: Bounds) -> tuple[np.ndarray, ...]:
+    """Vertices lying exactly on each side of a rectangle (bottom, right, top, left).
+
+    Clipping by an axis-parallel line puts the crossing exactly on it, so the
+    test is equality, not a tolerance.
+    """
+    west, south, east, north = bounds
+    x, y = coords[:, 0], coords[:, 1]
+    within_x = (x >= west) & (x <= east)
+    within_y = (y >= south) & (y <= north)
+    return (
+        np.unique(x[(y == south) & within_x]),
+        np.unique(y[(x == east) & within_y]),
+        np.unique(x[(y == north) & within_x]),
+        np.unique(y[(x == west) & within_y]),
+    )
+
+
+def _inside_fillers(bounds: Bounds, coords: np.ndarray) -> list[shapely.Polygon]:
+    """The rectangle as four triangles meeting at its centre, noded with ``coords``.
+
+    The diagonals make every corner a node (three faces meet there), so
+    simplification cannot cut a corner off.
+    """
+    west, south, east, north = bounds
+    centre = ((west + east) / 2, (south + north) / 2)
+    bottom, right, top, left = _crossings(coords, bounds)
+    return [
+        shapely.Polygon([(west, south), *((x, south) for x in bottom), (east, south), centre]),
+        shapely.Polygon([(east, south), *((east, y) for y in right), (east, north), centre]),
+        shapely.Polygon([(east, north), *((x, north) for x in top[::-1]), (west, north), centre]),
+        shapely.Polygon([(west, north), *((west, y) for y in left[::-1]), (west, south), centre]),
+    ]
+
+
+def _outside_fillers(bounds: Bounds, coords: np.ndarray) -> list[shapely.Polygon]:
+    """The plane outside the rectangle as four trapezoids, noded with ``coords``."""
+    west, south, east, north = bounds
+    far_w, far_s, far_e, far_n = _PLANE
+    bottom, right, top, left = _crossings(coords, bounds)
+    return [
+        shapely.Polygon(
+            [(far_w, far_s), (far_e, far_s), (east, south), *((x, south) for x in bottom[::-1]), (west, south)]
+        ),
+        shapely.Polygon(
+            [(far_e, far_s), (far_e, far_n), (east, north), *((east, y) for y in right[::-1]), (east, south)]
+        ),
+        shapely.Polygon(
+            [(far_e, far_n), (far_w, far_n), (west, north), *((x, north) for x in top), (east, north)]
+        ),
+        shapely.Polygon(
+            [(far_w, far_n), (far_w, far_s), (west, south), *((west, y) for y in left), (west, north)]
+        ),
+    ]
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Drop the points and lines a clip leaves where a country touches a zone edge."""
+    if shapely.get_type_id(geometry) != shapely.GeometryType.GEOMETRYCOLLECTION:
+        return geometry
+    parts = shapely.get_parts(shapely.get_parts(geometry))
+    return shapely.multipolygons(parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON])
+
+
+def _simplify_zone(
+    geometries: np.ndarray, index: int, zones: Sequence[Zone], region: shapely.Geometry
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clip the coverage to one zone and simplify it there; returns (row numbers, pieces)."""
+    clipped = shapely.intersection(geometries, region)
+    rows = np.flatnonzero(~shapely.is_empty(clipped) & (shapely.area(clipped) > 0))
+    pieces = np.array([_polygonal(piece) for piece in clipped[rows]], dtype=object)
+    coords = shapely.get_coordinates(pieces)
+    fillers: list[shapely.Polygon] = []
+    if zones[index].bounds is not None:
+        fillers += _outside_fillers(zones[index].bounds, coords)
+    if index > 0:
+        fillers += _inside_fillers(zones[index - 1].bounds, coords)
+    coverage = np.concatenate([pieces, np.array(fillers, dtype=object)])
+    simplified = shapely.coverage_simplify(coverage, zones[index].tolerance)
+    return rows, simplified[: len(pieces)]
+
+
+def _decimals_at(coords: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
+    """The decimals of the innermost zone containing each vertex (edges included).
+
+    It depends on the coordinates alone, so a vertex shared by two countries is
+    rounded the same way in both.
+    """
+    decimals = np.full(len(coords), zones[-1].decimals)
+    for zone in reversed(zones[:-1]):
+        west, south, east, north = zone.bounds
+        inside = (coords[:, 0] >= west) & (coords[:, 0] <= east) & (coords[:, 1] >= south) & (coords[:, 1] <= north)
+        decimals[inside] = zone.decimals
+    return decimals
+
+
+def _round_by_zone(coords: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
+    decimals = _decimals_at(coords, zones)
+    rounded = coords.copy()
+    for places in np.unique(decimals):
+        rows = decimals == places
+        rounded[rows] = np.round(coords[rows], places)
+    return rounded
+
+
+def _round_coverage(geometries: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
+    """Round every vertex by :func:`_decimals_at`, keeping every country valid.
+
+    On a coarse grid a small islet can collapse (a ring of two distinct points)
+    or be pushed into a coast next to it. Where that happens, the country's
+    vertices that no other country shares are rounded to :data:`ISLAND_DECIMALS`
+    instead; shared vertices keep the zone's rounding, so borders stay shared.
+    """
+    rounded = shapely.transform(geometries, lambda xy: _round_by_zone(xy, zones))
+    broken = np.flatnonzero(~shapely.is_valid(rounded))
+    if len(broken):
+        shared = _shared_vertices(geometries)
+        rounded[broken] = shapely.transform(
+            geometries[broken], lambda xy: _round_unshared_finely(xy, shared, zones)
+        )
+    return shapely.remove_repeated_points(rounded)
+
+
+def _shared_vertices(geometries: np.ndarray) -> np.ndarray:
+    """Coordinates (rows of x, y) that occur in more than one geometry."""
+    coords = shapely.get_coordinates(geometries)
+    owner = np.repeat(np.arange(len(geometries)), shapely.get_num_coordinates(geometries))
+    triples = np.unique(np.column_stack([coords, owner]), axis=0)
+    points, counts = np.unique(triples[:, :2], axis=0, return_counts=True)
+    return points[counts > 1]
+
+
+def _round_unshared_finely(coords: np.ndarray, shared: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
+    rounded = np.round(coords, ISLAND_DECIMALS)
+    is_shared = _rows_in(coords, shared)
+    rounded[is_shared] = _round_by_zone(coords[is_shared], zones)
+    return rounded
+
+
+def _rows_in(rows: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Mask of ``rows`` (x, y) that occur exactly in ``table`` (sorted, unique)."""
+    as_complex = rows[:, 0] + 1j * rows[:, 1]
+    table_complex = table[:, 0] + 1j * table[:, 1]
+    return np.isin(as_complex, table_complex)
+
+
+def _isolated_islands(geometries: np.ndarray) -> np.ndarray:
+    """Mask of small countries with no other country near (see :data:`ISLAND_MAX_AREA_DEG2`).
+
+    "Near" is :data:`ISLAND_MARGIN_DEG`: a neighbour's coast simplified with the
+    world tolerance moves less than that, so it cannot cross the island, which
+    is simplified outside the coverage (Singapore, next to Johor, is not isolated).
+    """
+    small = np.flatnonzero(shapely.area(geometries) < ISLAND_MAX_AREA_DEG2)
+    candidate, other = shapely.STRtree(geometries).query(
+        geometries[small], predicate="dwithin", distance=ISLAND_MARGIN_DEG
+    )
+    near = np.unique(small[candidate[small[candidate] != other]])
+    return np.isin(np.arange(len(geometries)), small) & ~np.isin(np.arange(len(geometries)), near)
+
+
+def _simplify_islands(geometries: np.ndarray) -> np.ndarray:
+    """Each island state simplified alone, finely, and rounded to :data:`ISLAND_DECIMALS`."""
+    simplified = shapely.coverage_simplify(geometries, ISLAND_TOLERANCE_DEG)
+    rounded = shapely.transform(simplified, lambda xy: np.round(xy, ISLAND_DECIMALS))
+    return shapely.remove_repeated_points(rounded)
+
+
+def derive_display(boundaries: gpd.GeoDataFrame, zones: Sequence[Zone] = DISPLAY_ZONES) -> gpd.GeoDataFrame:
+    """The display geometry for ``boundaries`` (the output of ``load_boundaries()``).
+
+    Same rows, order and columns; the geometry is simplified zone by zone and
+    rounded, and the result is checked to be valid and a valid coverage (a
+    ``ValueError`` otherwise, rather than a map with slivers). Takes a few seconds.
+    """
+    geometries = np.asarray(boundaries.geometry.values, dtype=object)
+    islands = _isolated_islands(geometries)
+    mainland = np.flatnonzero(~islands)
+    rows_per_zone, pieces_per_zone = zip(
+        *(
+            _simplify_zone(geometries[mainland], index, zones, region)
+            for index, region in enumerate(_zone_regions(zones))
+        )
+    )
+    rows = np.concatenate(rows_per_zone)
+    pieces = np.concatenate(pieces_per_zone)
+    stitched = np.array([shapely.coverage_union_all(pieces[rows == row]) for row in range(len(mainland))], dtype=object)
+    rounded = _round_coverage(stitched, zones)
+
+    result = np.empty(len(geometries), dtype=object)
+    result[mainland] = rounded
+    result[islands] = _simplify_islands(geometries[islands])
+    display = boundaries.copy()
+    display["geometry"] = gpd.GeoSeries(result, index=boundaries.index, crs=boundaries.crs)
+    _check_display(display)
+    return display
+
+
+def _check_display(display: gpd.GeoDataFrame) -> None:
+    geometries = display.geometry.values
+    invalid = display["id"][~shapely.is_valid(geometries)].tolist()
+    if invalid:
+        raise ValueError(f"display geometry is invalid for {invalid}")
+    empty = display["id"][shapely.is_empty(geometries)].tolist()
+    if empty:
+        raise ValueError(f"display geometry lost {empty}")
+    if not shapely.coverage_is_valid(geometries):
+        raise ValueError("display geometry is not a valid coverage")
+
+
+# --- the committed artifact ---------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_display_artifact(display: gpd.GeoDataFrame, output_dir: Path = DATA_DIR) -> Path:
+    """Write ``display.parquet`` and its manifest ``DISPLAY.json`` into ``output_dir``.
+
+    The manifest ties the artifact to the boundary artifact it was derived from
+    (by sha256) and to :func:`display_parameters`, so a stale artifact is noticed.
+    """
+    artifact = output_dir / DISPLAY_ARTIFACT.name
+    display.to_parquet(artifact, compression="zstd", compression_level=19, write_covering_bbox=False)
+    manifest = {
+        "artifact": {
+            "path": f"geodata/data/{artifact.name}",
+            "format": "GeoParquet (geopandas to_parquet, WKB, zstd level 19)",
+            "sha256": _sha256(artifact),
+            "bytes": artifact.stat().st_size,
+            "features": len(display),
+            "vertices": int(shapely.get_num_coordinates(display.geometry.values).sum()),
+            "geojson_bytes": geojson_bytes(display),
+            "crs": "EPSG:4326",
+        },
+        "derived_from": {
+            "path": "geodata/data/boundaries.parquet",
+            "sha256": load_manifest()["artifact"]["sha256"],
+        },
+        "derivation": "geodata.display.derive_display (python -m geodata.display)",
+        "parameters": display_parameters(),
+        "licence": "Natural Earth: public domain (see geodata/data/MANIFEST.json)",
+    }
+    (output_dir / DISPLAY_MANIFEST.name).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return artifact
+
+
+def _artifact_is_current() -> bool:
+    """True when the committed artifact matches the boundary artifact and the parameters."""
+    if not (DISPLAY_ARTIFACT.exists() and DISPLAY_MANIFEST.exists()):
+        return False
+    manifest = json.loads(DISPLAY_MANIFEST.read_text(encoding="utf-8"))
+    return (
+        manifest["derived_from"]["sha256"] == load_manifest()["artifact"]["sha256"]
+        and manifest["parameters"] == json.loads(json.dumps(display_parameters()))
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _display() -> gpd.GeoDataFrame:
+    if _artifact_is_current():
+        return gpd.read_parquet(DISPLAY_ARTIFACT)
+    warnings.warn(
+        "geodata/data/display.parquet is missing or stale; deriving it in memory "
+        "(run `python -m geodata.display` to rebuild it)",
+        stacklevel=3,
+    )
+    return derive_display(load_boundaries())
+
+
+def display_boundaries() -> gpd.GeoDataFrame:
+    """The boundaries as maps draw them: rows and columns of ``load_boundaries()``.
+
+    Read from the committed artifact once per process (derived in memory, with a
+    warning, if the artifact is missing or stale). Each call returns a copy.
+    """
+    return _display().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _display_disputed_lines() -> gpd.GeoDataFrame:
+    pieces = _display().set_index("id").geometry
+    lines = disputed_lines()
+    lines["geometry"] = [shared_edge(pieces[a], pieces[b]) for a, b in lines["id"].str.split("-")]
+    return lines
+
+
+def display_disputed_lines() -> gpd.GeoDataFrame:
+    """GEO-ABK and GEO-SOS as maps draw them, dashed on top of the fills.
+
+    Taken from the shared edges of the *displayed* polygons (not the committed
+    ones), so the dashes coincide exactly with the drawn borders at every zoom.
+    Columns as ``disputed_lines()``. Each call returns a copy.
+    """
+    return _display_disputed_lines().copy()
+
+
+# --- measurements -------------------------------------------------------------
+
+
+def geojson_bytes(frame: gpd.GeoDataFrame) -> int:
+    """Size of ``frame`` as compact GeoJSON (no spaces), the way a page inlines it."""
+    return len(frame.to_json(separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def _caucasus_boundary(geometry: shapely.Geometry) -> shapely.Geometry:
+    """The outline of ``geometry`` inside the Caucasus zone, where fidelity is promised."""
+    return shapely.clip_by_rect(shapely.boundary(geometry), *DISPLAY_ZONES[0].bounds)
+
+
+def _hausdorff_m(committed: shapely.Geometry, displayed: shapely.Geometry) -> float:
+    lines = gpd.GeoSeries([_caucasus_boundary(committed), _caucasus_boundary(displayed)], crs="EPSG:4326")
+    projected = lines.to_crs(FIDELITY_CRS).values
+    return float(shapely.hausdorff_distance(projected[0], projected[1]))
+
+
+def _borders_shared(display: gpd.GeoDataFrame) -> dict[str, Any]:
+    """No overlaps and no gaps among GEO, ABK, SOS and RUS, and Georgia whole."""
+    by_id = display.set_index("id").geometry
+    ids = [*GEORGIA_PIECES, "RUS"]
+    overlap_m2 = {
+        f"{a}-{b}": float(gpd.GeoSeries([shapely.intersection(by_id[a], by_id[b])], crs=4326).to_crs(FIDELITY_CRS).area.iloc[0])
+        for i, a in enumerate(ids)
+        for b in ids[i + 1 :]
+    }
+    georgia = shapely.coverage_union_all([by_id[piece] for piece in GEORGIA_PIECES])
+    holes = sum(shapely.get_num_interior_rings(shapely.get_parts(georgia)))
+    return {
+        "overlap_m2": overlap_m2,
+        "georgia_parts": int(shapely.get_num_geometries(georgia)),
+        "georgia_holes": int(holes),
+        "no_gaps_1km": bool(shapely.coverage_is_valid([by_id[i] for i in ids], gap_width=0.01)),
+        "exact": bool(all(area == 0 for area in overlap_m2.values()) and holes == 0),
+    }
+
+
+def fidelity_report(display: gpd.GeoDataFrame | None = None) -> dict[str, Any]:
+    """How far the displayed boundaries are from the committed ones, and whether they tile.
+
+    ``hausdorff_m``: per id in :data:`CAUCASUS_IDS`, the Hausdorff distance in
+    metres (in :data:`FIDELITY_CRS`) between displayed and committed outlines
+    inside the Caucasus zone. Also: validity, coverage validity, the GEO/ABK/SOS/
+    RUS border check, total vertices, and compact GeoJSON bytes of the world.
+    """
+    display = display_boundaries() if display is None else display
+    committed = load_boundaries().set_index("id").geometry
+    shown = display.set_index("id").geometry
+    geometries = display.geometry.values
+    return {
+        "hausdorff_m": {i: round(_hausdorff_m(committed[i], shown[i]), 1) for i in CAUCASUS_IDS},
+        "all_valid": bool(shapely.is_valid(geometries).all()),
+        "coverage_valid": bool(shapely.coverage_is_valid(geometries)),
+        "borders_shared": _borders_shared(display),
+        "features": len(display),
+        "vertices": int(shapely.get_num_coordinates(geometries).sum()),
+        "committed_vertices": int(shapely.get_num_coordinates(committed.values).sum()),
+        "geojson_bytes": geojson_bytes(display),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m geodata.display``: derive and write the artifact, print the report."""
+    display = derive_display(load_boundaries())
+    print(write_display_artifact(display))
+    print(json.dumps(fidelity_report(display), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

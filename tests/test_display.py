@@ -1,0 +1,102 @@
+"""The display geometry: small, valid, a coverage, and precise where the reader looks.
+
+These read the committed artifact (milliseconds); deriving it again is the
+build's job (`python -m geodata.display`), checked here only through the
+manifest that ties it to the boundary artifact.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geodata.boundaries import load_boundaries, load_manifest
+from geodata.display import (
+    CAUCASUS_IDS,
+    DISPLAY_MANIFEST,
+    display_boundaries,
+    display_disputed_lines,
+    display_parameters,
+    fidelity_report,
+)
+
+#: What the world layer may weigh as compact GeoJSON within a 1.5 MB page.
+GEOJSON_BUDGET_BYTES = 900_000
+CAUCASUS_HAUSDORFF_LIMIT_M = 250.0
+
+
+@pytest.fixture(scope="module")
+def display() -> gpd.GeoDataFrame:
+    return display_boundaries()
+
+
+@pytest.fixture(scope="module")
+def report(display: gpd.GeoDataFrame) -> dict[str, Any]:
+    return fidelity_report(display)
+
+
+def test_artifact_is_derived_from_the_committed_boundaries_with_current_parameters() -> None:
+    manifest = json.loads(DISPLAY_MANIFEST.read_text(encoding="utf-8"))
+    assert manifest["derived_from"]["sha256"] == load_manifest()["artifact"]["sha256"]
+    assert manifest["parameters"] == json.loads(json.dumps(display_parameters()))
+
+
+def test_same_rows_and_columns_as_the_boundaries(display: gpd.GeoDataFrame) -> None:
+    boundaries = load_boundaries()
+    assert list(display.columns) == list(boundaries.columns)
+    assert display["id"].tolist() == boundaries["id"].tolist()
+    assert display.drop(columns="geometry").equals(boundaries.drop(columns="geometry"))
+    assert display.crs == boundaries.crs
+
+
+def test_every_geometry_is_valid_and_the_world_is_a_coverage(report: dict[str, Any]) -> None:
+    assert report["all_valid"]
+    assert report["coverage_valid"]
+
+
+def test_caucasus_stays_within_250_m(report: dict[str, Any]) -> None:
+    assert set(report["hausdorff_m"]) == set(CAUCASUS_IDS)
+    for territory, metres in report["hausdorff_m"].items():
+        assert metres <= CAUCASUS_HAUSDORFF_LIMIT_M, territory
+
+
+def test_georgia_its_pieces_and_russia_share_borders_exactly(report: dict[str, Any]) -> None:
+    shared = report["borders_shared"]
+    assert all(area == 0 for area in shared["overlap_m2"].values()), shared["overlap_m2"]
+    assert shared["georgia_parts"] == 1 and shared["georgia_holes"] == 0
+    assert shared["no_gaps_1km"]
+
+
+def test_tiny_states_are_present_and_not_degenerate(display: gpd.GeoDataFrame) -> None:
+    by_id = display.set_index("id").geometry
+    committed = load_boundaries().set_index("id").geometry
+    for state in ("NRU", "TUV", "VUT", "VAT", "MCO", "SMR", "MDV", "SGP"):
+        assert by_id[state].is_valid and by_id[state].area > 0, state
+        assert shapely.get_num_geometries(by_id[state]) == shapely.get_num_geometries(committed[state]), state
+
+
+def test_russia_stays_within_the_antimeridian(display: gpd.GeoDataFrame) -> None:
+    west, _, east, _ = display.set_index("id").geometry["RUS"].bounds
+    assert -180 <= west and east <= 180
+
+
+def test_world_fits_the_page_budget(report: dict[str, Any]) -> None:
+    assert report["geojson_bytes"] <= GEOJSON_BUDGET_BYTES
+    assert report["vertices"] < report["committed_vertices"] / 10
+
+
+def test_disputed_lines_lie_on_the_displayed_borders(display: gpd.GeoDataFrame) -> None:
+    by_id = display.set_index("id").geometry
+    lines = display_disputed_lines().set_index("id").geometry
+    assert sorted(lines.index) == ["GEO-ABK", "GEO-SOS"]
+    for line_id, line in lines.items():
+        left, right = line_id.split("-")
+        assert line.length > 0
+        assert shapely.covers(shapely.boundary(by_id[left]), line), line_id
+        assert shapely.covers(shapely.boundary(by_id[right]), line), line_id
+        line_vertices = set(map(tuple, shapely.get_coordinates(line)))
+        assert line_vertices <= set(map(tuple, shapely.get_coordinates(by_id[left]))), line_id
