@@ -42,7 +42,7 @@ import numpy as np
 import shapely
 
 from geodata.boundaries import (
-    BOUNDARY_ARTIFACT,
+    BOUNDARY_MANIFEST,
     DATA_DIR,
     GEORGIA_PIECES,
     disputed_lines,
@@ -377,7 +377,9 @@ def write_display_artifact(display: gpd.GeoDataFrame, output_dir: Path = DATA_DI
     """Write ``display.parquet`` and its manifest ``DISPLAY.json`` into ``output_dir``.
 
     The manifest ties the artifact to the boundary artifact it was derived from
-    (by sha256) and to :func:`display_parameters`, so a stale artifact is noticed.
+    (by the sha256 recorded in ``output_dir``'s ``MANIFEST.json``, so call it
+    after the boundary build wrote that) and to :func:`display_parameters`, so a
+    stale artifact is noticed.
     """
     artifact = output_dir / DISPLAY_ARTIFACT.name
     display.to_parquet(artifact, compression="zstd", compression_level=19, write_covering_bbox=False)
@@ -394,7 +396,7 @@ def write_display_artifact(display: gpd.GeoDataFrame, output_dir: Path = DATA_DI
         },
         "derived_from": {
             "path": "geodata/data/boundaries.parquet",
-            "sha256": load_manifest()["artifact"]["sha256"],
+            "sha256": json.loads((output_dir / BOUNDARY_MANIFEST.name).read_text(encoding="utf-8"))["artifact"]["sha256"],
         },
         "derivation": "geodata.display.derive_display (python -m geodata.display)",
         "parameters": display_parameters(),
