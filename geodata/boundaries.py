@@ -1,0 +1,113 @@
+"""The committed world boundary artifact: where it lives and how to read it.
+
+The artifact is built rarely, from registry packages only, by
+:mod:`geodata.boundaries_build`; everything else in the project reads it through
+this module so that every view draws the same polygons. ``geodata/data/README.md``
+says where each line comes from.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+__all__ = [
+    "BOUNDARY_ARTIFACT",
+    "BOUNDARY_MANIFEST",
+    "DATA_DIR",
+    "DE_FACTO_LINES",
+    "EQUAL_AREA_CRS",
+    "GEORGIA_PIECES",
+    "area_km2",
+    "disputed_lines",
+    "load_boundaries",
+    "load_manifest",
+    "shared_edge",
+]
+
+DATA_DIR: Path = Path(__file__).parent / "data"
+BOUNDARY_ARTIFACT: Path = DATA_DIR / "boundaries.parquet"
+BOUNDARY_MANIFEST: Path = DATA_DIR / "MANIFEST.json"
+
+#: Lambert azimuthal equal-area centred on the Caucasus: areas of Georgia's pieces
+#: are measured here (distortion of area is nil by construction).
+EQUAL_AREA_CRS = "+proj=laea +lat_0=42.3 +lon_0=43.5 +datum=WGS84 +units=m +no_defs"
+
+#: Georgia's three de facto pieces, by id, with the name the map shows.
+GEORGIA_PIECES: dict[str, str] = {
+    "GEO": "Georgia",
+    "ABK": "Abkhazia",
+    "SOS": "South Ossetia",
+}
+
+#: The de facto lines of control, as pairs of piece ids (drawn dashed on maps).
+DE_FACTO_LINES: tuple[tuple[str, str], ...] = (("GEO", "ABK"), ("GEO", "SOS"))
+
+
+@functools.lru_cache(maxsize=1)
+def _read_artifact() -> gpd.GeoDataFrame:
+    """Read the artifact once per process: it holds about 550 k vertices."""
+    return gpd.read_parquet(BOUNDARY_ARTIFACT)
+
+
+def load_boundaries() -> gpd.GeoDataFrame:
+    """Every country of the world plus Georgia split into GEO, ABK and SOS.
+
+    Columns: ``id``, ``name``, ``iso3`` (None where ISO 3166-1 has no code),
+    ``adm0_a3`` (Natural Earth), ``de_jure`` (the id of the state the feature
+    belongs to under international law) and ``geometry`` (EPSG:4326).
+    The file is read once and cached; each call returns a copy, so callers
+    may change what they get without touching the cache.
+    """
+    return _read_artifact().copy()
+
+
+def load_manifest() -> dict[str, Any]:
+    """The provenance record written next to the artifact by the build."""
+    return json.loads(BOUNDARY_MANIFEST.read_text(encoding="utf-8"))
+
+
+def area_km2(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> Any:
+    """Areas in km² in :data:`EQUAL_AREA_CRS` (a Series aligned with ``frame``)."""
+    return frame.to_crs(EQUAL_AREA_CRS).area / 1e6
+
+
+def shared_edge(a: shapely.Geometry, b: shapely.Geometry) -> shapely.Geometry:
+    """The edge two polygons of a coverage share, merged into as few lines as possible.
+
+    Built from the polygons' own vertices, so a line drawn from it coincides
+    exactly with both polygons' outlines.
+    """
+    common = shapely.intersection(shapely.boundary(a), shapely.boundary(b))
+    lines = shapely.get_parts(common)
+    lines = lines[shapely.get_type_id(lines) == shapely.GeometryType.LINESTRING]
+    return shapely.line_merge(shapely.multilinestrings(lines))
+
+
+@functools.lru_cache(maxsize=1)
+def _disputed_lines() -> gpd.GeoDataFrame:
+    pieces = _read_artifact().set_index("id").geometry
+    rows = [
+        {
+            "id": f"{left}-{right}",
+            "between": f"{GEORGIA_PIECES[left]} – {GEORGIA_PIECES[right]}",
+            "geometry": shared_edge(pieces[left], pieces[right]),
+        }
+        for left, right in DE_FACTO_LINES
+    ]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=pieces.crs)
+
+
+def disputed_lines() -> gpd.GeoDataFrame:
+    """The de facto lines of control (GEO-ABK, GEO-SOS) that maps draw dashed.
+
+    Columns ``id`` ("GEO-ABK"), ``between`` ("Georgia – Abkhazia") and a
+    LineString ``geometry`` taken from the shared edge of the two polygons, so
+    the dashes lie exactly on the fills. Cached; each call returns a copy.
+    """
+    return _disputed_lines().copy()
