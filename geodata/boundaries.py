@@ -9,6 +9,7 @@ says where each line comes from.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,15 @@ __all__ = [
     "DE_FACTO_LINES",
     "EQUAL_AREA_CRS",
     "GEORGIA_PIECES",
+    "PARQUET_OPTIONS",
     "area_km2",
+    "artifact_record",
     "disputed_lines",
     "load_boundaries",
     "load_manifest",
+    "sha256_file",
     "shared_edge",
+    "write_artifact",
 ]
 
 DATA_DIR: Path = Path(__file__).parent / "data"
@@ -111,3 +116,33 @@ def disputed_lines() -> gpd.GeoDataFrame:
     the dashes lie exactly on the fills. Cached; each call returns a copy.
     """
     return _disputed_lines().copy()
+
+
+PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 19}
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks (the deb is 23 MB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_artifact(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """GeoParquet, WKB geometry, zstd 19: 3.9 MB for full 10m precision, read in ~0.1 s."""
+    frame.to_parquet(path, index=False, **PARQUET_OPTIONS)
+
+
+def artifact_record(artifact: Path, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """What a manifest says about a GeoParquet file written by :func:`write_artifact`."""
+    return {
+        "path": f"geodata/data/{artifact.name}",
+        "format": "GeoParquet 1.0 (geopandas to_parquet, WKB, zstd level 19)",
+        "sha256": sha256_file(artifact),
+        "bytes": artifact.stat().st_size,
+        "features": len(frame),
+        "vertices": int(shapely.get_num_coordinates(frame.geometry.values).sum()),
+        "crs": "EPSG:4326",
+    }

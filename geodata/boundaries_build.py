@@ -20,7 +20,6 @@ Run: ``uv run --group build-data python -m geodata.boundaries_build [--check]``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.metadata
 import importlib.resources
 import json
@@ -44,6 +43,15 @@ from geodata.boundaries import (
     EQUAL_AREA_CRS,
     GEORGIA_PIECES,
     area_km2,
+    artifact_record,
+    sha256_file,
+    write_artifact,
+)
+from geodata.display import (
+    DISPLAY_ARTIFACT,
+    DISPLAY_MANIFEST,
+    derive_display,
+    write_display_artifact,
 )
 
 __all__ = [
@@ -51,13 +59,10 @@ __all__ = [
     "BRIDGE_TOLERANCE_DEG",
     "BuildError",
     "OUTLINE_TOLERANCE_KM2",
-    "artifact_record",
     "build",
     "check",
     "main",
-    "sha256_file",
     "split_georgia",
-    "write_artifact",
 ]
 
 # --- pinned inputs -------------------------------------------------------------------
@@ -101,8 +106,6 @@ NE_NOT_ISO = "-99"
 BREAKAWAY_ADM0_A3 = {"ABK": "B35", "SOS": "B37"}
 #: Where Natural Earth's NAME_EN is not the name as commonly written.
 NAME_FIXES = {"CHN": "China", "PGA": "Spratly Islands"}  # PGA's NAME_EN is "Wake Island"
-PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 19}
-
 LICENCES = {
     NE_PACKAGE: (
         "Natural Earth data: public domain (naturalearthdata.com terms of use). "
@@ -162,15 +165,6 @@ SOUTH_OSSETIA_CHOICE: dict[str, Any] = {
 
 class BuildError(RuntimeError):
     """An input is missing or not the pinned one; the message says what to do."""
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks (the deb is 23 MB)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _require_sha256(path: Path, expected: str) -> str:
@@ -370,24 +364,6 @@ def outline_difference_km2(pieces: dict[str, shapely.Polygon], outline: shapely.
 # --- output --------------------------------------------------------------------------
 
 
-def write_artifact(frame: gpd.GeoDataFrame, path: Path) -> None:
-    """GeoParquet, WKB geometry, zstd 19: 3.9 MB for full 10m precision, read in ~0.1 s."""
-    frame.to_parquet(path, index=False, **PARQUET_OPTIONS)
-
-
-def artifact_record(artifact: Path, frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """What a manifest says about a GeoParquet file written by :func:`write_artifact`."""
-    return {
-        "path": f"geodata/data/{artifact.name}",
-        "format": "GeoParquet 1.0 (geopandas to_parquet, WKB, zstd level 19)",
-        "sha256": sha256_file(artifact),
-        "bytes": artifact.stat().st_size,
-        "features": len(frame),
-        "vertices": int(shapely.get_num_coordinates(frame.geometry.values).sum()),
-        "crs": "EPSG:4326",
-    }
-
-
 def _manifest(
     inputs: list[dict[str, Any]],
     artifact: Path,
@@ -478,11 +454,14 @@ def build(output_dir: Path, work_dir: Path | None = None) -> Path:
     manifest = _manifest(inputs, artifact, frame, gaps, outline_km2)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (output_dir / BOUNDARY_MANIFEST.name).write_text(text, encoding="utf-8")
+    # The geometry maps draw is derived from the artifact just written (after its
+    # manifest, which the display manifest points back to).
+    write_display_artifact(derive_display(frame), output_dir)
     return artifact
 
 
 def check(work_dir: Path | None = None) -> int:
-    """Rebuild into a temporary folder and compare with the committed artifact.
+    """Rebuild into a temporary folder and compare with the committed artifacts.
 
     The rebuild runs in a fresh interpreter: PROJ caches CRS definitions per
     process, and once a CRS has been identified (``crs.to_epsg()``) it renders
@@ -493,8 +472,6 @@ def check(work_dir: Path | None = None) -> int:
     records and the committed file has it too; otherwise non-zero, saying whether
     only the encoding differs (same geometries and attributes) or the data.
     """
-    recorded = json.loads(BOUNDARY_MANIFEST.read_text(encoding="utf-8"))["artifact"]["sha256"]
-    committed = sha256_file(BOUNDARY_ARTIFACT)
     with tempfile.TemporaryDirectory(prefix="geomap-check-") as scratch:
         command = [sys.executable, "-m", "geodata.boundaries_build", "--output-dir", scratch]
         if work_dir is not None:
@@ -503,19 +480,28 @@ def check(work_dir: Path | None = None) -> int:
         if done.returncode != 0:
             print(done.stderr, file=sys.stderr)
             return done.returncode
-        rebuilt_path = Path(scratch) / BOUNDARY_ARTIFACT.name
-        rebuilt = sha256_file(rebuilt_path)
-        same_data = gpd.read_parquet(rebuilt_path).equals(gpd.read_parquet(BOUNDARY_ARTIFACT))
-    if rebuilt == recorded == committed:
-        print(f"boundaries: rebuilt artifact matches the manifest ({rebuilt})")
-        return 0
+        failures = sum(_compare(name, manifest, Path(scratch))
+                       for name, manifest in ((BOUNDARY_ARTIFACT, BOUNDARY_MANIFEST),
+                                              (DISPLAY_ARTIFACT, DISPLAY_MANIFEST)))
+    return 1 if failures else 0
+
+
+def _compare(committed: Path, manifest: Path, rebuilt_dir: Path) -> bool:
+    """Prints how a rebuilt artifact compares with the committed one; True on a mismatch."""
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))["artifact"]["sha256"]
+    rebuilt_path = rebuilt_dir / committed.name
+    rebuilt, on_disk = sha256_file(rebuilt_path), sha256_file(committed)
+    if rebuilt == recorded == on_disk:
+        print(f"{committed.name}: rebuilt artifact matches the manifest ({rebuilt})")
+        return False
+    same_data = gpd.read_parquet(rebuilt_path).equals(gpd.read_parquet(committed))
     print(
-        f"boundaries: MISMATCH manifest {recorded}, committed file {committed}, "
+        f"{committed.name}: MISMATCH manifest {recorded}, committed file {on_disk}, "
         f"rebuilt {rebuilt}; geometries and attributes "
         f"{'identical (encoder versions differ?)' if same_data else 'DIFFER'}",
         file=sys.stderr,
     )
-    return 1
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

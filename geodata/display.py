@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 import sys
 import warnings
@@ -45,10 +44,12 @@ from geodata.boundaries import (
     BOUNDARY_MANIFEST,
     DATA_DIR,
     GEORGIA_PIECES,
+    artifact_record,
     disputed_lines,
     load_boundaries,
     load_manifest,
     shared_edge,
+    write_artifact,
 )
 
 __all__ = [
@@ -369,10 +370,6 @@ def _check_display(display: gpd.GeoDataFrame) -> None:
 # --- the committed artifact ---------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_display_artifact(display: gpd.GeoDataFrame, output_dir: Path = DATA_DIR) -> Path:
     """Write ``display.parquet`` and its manifest ``DISPLAY.json`` into ``output_dir``.
 
@@ -382,18 +379,9 @@ def write_display_artifact(display: gpd.GeoDataFrame, output_dir: Path = DATA_DI
     stale artifact is noticed.
     """
     artifact = output_dir / DISPLAY_ARTIFACT.name
-    display.to_parquet(artifact, compression="zstd", compression_level=19, write_covering_bbox=False)
+    write_artifact(display, artifact)
     manifest = {
-        "artifact": {
-            "path": f"geodata/data/{artifact.name}",
-            "format": "GeoParquet (geopandas to_parquet, WKB, zstd level 19)",
-            "sha256": _sha256(artifact),
-            "bytes": artifact.stat().st_size,
-            "features": len(display),
-            "vertices": int(shapely.get_num_coordinates(display.geometry.values).sum()),
-            "geojson_bytes": geojson_bytes(display),
-            "crs": "EPSG:4326",
-        },
+        "artifact": {**artifact_record(artifact, display), "geojson_bytes": geojson_bytes(display)},
         "derived_from": {
             "path": "geodata/data/boundaries.parquet",
             "sha256": json.loads((output_dir / BOUNDARY_MANIFEST.name).read_text(encoding="utf-8"))["artifact"]["sha256"],
