@@ -309,23 +309,52 @@ def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def print_report(results: dict[str, Any]) -> None:
+def report_lines(results: dict[str, Any]) -> list[str]:
+    """The table (Markdown), one verdict per target, and the JSON line."""
     rows = [("measurement", "baseline (explore)", "geomap", "ours/baseline")] + table_rows(results)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     line = lambda row: "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"  # noqa: E731
-    print(line(rows[0]))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows[1:]:
-        print(line(row))
-    print()
+    lines = [line(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += [line(row) for row in rows[1:]]
+    lines.append("")
     names = {t.name: t.text for t in TARGETS}
-    for name, verdict in results["verdicts"].items():
-        print(f"{verdict:4}  {names[name]}")
+    lines += [f"{verdict:4}  {names[name]}" for name, verdict in results["verdicts"].items()]
     failed = [n for n, v in results["verdicts"].items() if v == "FAIL"]
     if failed:
-        print(f"\nFAIL: {', '.join(failed)}")
-    print()
-    print("BENCHMARK_JSON " + json.dumps(results, sort_keys=True, default=str))
+        lines += ["", f"FAIL: {', '.join(failed)}"]
+    lines += ["", "BENCHMARK_JSON " + json.dumps(results, sort_keys=True, default=str)]
+    return lines
+
+
+def write_results(path: Path, results: dict[str, Any], command: str) -> None:
+    """`RESULTS.md`: when, where, the report, and how to get it again."""
+    machine = results["machine"]
+    report = report_lines(results)
+    table_end = report.index("")
+    path.write_text("\n".join([
+        "# Benchmark results",
+        "",
+        f"- date: {results['date']}",
+        f"- machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']} "
+        "(shared and noisy: compare the ratios, which come from one run)",
+        f"- command: `{command}` (medians of {results['repeat']} runs each)",
+        f"- {results['timing']}",
+        "",
+        *report[:table_end],
+        "",
+        "```",
+        *report[table_end + 1:],
+        "```",
+        "",
+        "## Reproduce",
+        "",
+        "```",
+        "uv sync --all-groups            # bench group: matplotlib + mapclassify for explore()",
+        "apt-get install -y chromium     # the browser rows",
+        ".venv/bin/python benchmarks/run.py --repeat 3",
+        "```",
+        "",
+    ]), encoding="utf-8")
 
 
 def _machine() -> dict[str, Any]:
@@ -342,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only our export and the fidelity report, once (a smoke run)")
     parser.add_argument("--sections", default=None,
                         help=f"comma-separated subset of {','.join(SECTIONS)} (build-ours: ours only)")
+    parser.add_argument("--write", type=Path, default=None, metavar="PATH",
+                        help="also write the report as Markdown (e.g. benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
     repeat = 1 if args.quick else max(1, args.repeat)
     chosen = (args.sections.split(",") if args.sections
@@ -381,7 +412,10 @@ def main(argv: list[str] | None = None) -> int:
                                  else _attempt("server", lambda: measure_server(repeat)))
     results["ratios"] = ratios(results)
     results["verdicts"] = verdicts(results)
-    print_report(results)
+    print("\n".join(report_lines(results)))
+    if args.write:
+        command = " ".join([".venv/bin/python benchmarks/run.py", *(argv or sys.argv[1:])])
+        write_results(args.write, results, command)
     return 0
 
 
