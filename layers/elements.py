@@ -1,0 +1,245 @@
+"""The few Leaflet elements the layers are made of, each a small JavaScript template.
+
+Why not folium.GeoJson: it embeds its data in every layer that uses it (the world would be
+in the page twice, once per layer) and its GeoJsonTooltip/GeoJsonPopup print property
+values as HTML. Here geometry is embedded once (`GeoJsonData`) and any number of layers draw
+it with their own styles (`GeoJsonLayer`); tooltip and popup HTML comes ready-escaped from
+`layers.popups`, and names taken from the geometry are only ever set as DOM text.
+Every value reaches the script through `to_js`, which cannot close the <script> element.
+Everything is plain Leaflet: no plugin, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
+
+__all__ = ["GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "PolylineLayer", "to_js"]
+
+_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                     "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def css_token(value: str) -> str:
+    """`value` reduced to characters a CSS class name can hold without quoting."""
+    return re.sub(r"[^A-Za-z0-9_-]", "", value)
+
+
+def to_js(value: Any) -> str:
+    """`value` as a JavaScript literal that is safe inside <script> (and stable: keys sorted)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "".join(_UNSAFE_IN_SCRIPT.get(c, c) for c in text)
+
+
+class GeoJsonData(MacroElement):
+    """Features embedded once as a script variable, with only `id` and `name` properties."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    var {{ this.get_name() }} = {{ this.geojson }};
+{% endmacro %}""")
+
+    def __init__(self, frame: gpd.GeoDataFrame, name: str) -> None:
+        super().__init__()
+        self._name = name
+        columns = [c for c in ("id", "name") if c in frame.columns]
+        self.geojson = _safe_geojson(frame[[*columns, "geometry"]])
+        self.ids = tuple(frame["id"])
+        self.frame = frame
+
+
+def _safe_geojson(frame: gpd.GeoDataFrame) -> str:
+    text = frame.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_UNSAFE_IN_SCRIPT.get(c, c) for c in text)
+
+
+class _Configured(MacroElement):
+    """An element whose template reads one JSON object, `config`, built from `settings`."""
+
+    def __init__(self, name: str, settings: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = name
+        self.settings = settings
+
+    @property
+    def config(self) -> str:
+        return to_js(self.settings)
+
+
+class GeoJsonLayer(_Configured):
+    """Draws (some of) a `GeoJsonData` with a style per feature, tooltips and popups.
+
+    `config` keys: `categories` (feature id -> style key), `fallback` (style key for the
+    rest), `styles` (style key -> Leaflet path options), `only` (ids to draw, or null for
+    all), `cls` (CSS classes of every path; each also gets `geomap-<id>` and
+    `geomap-<style key>`), `tooltips`/`popups` (id -> HTML), `labels` (style key -> text
+    for a tooltip built as DOM text from the feature's name), `pane`, `interactive`.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    (function () {
+        var c = {{ this.config }};
+        var clean = function (s) { return String(s).replace(/[^A-Za-z0-9_-]/g, ""); };
+        L.geoJson({{ this.data.get_name() }}, {
+            pane: c.pane,
+            interactive: c.interactive,
+            filter: function (f) { return !c.only || c.only.indexOf(f.properties.id) >= 0; },
+            style: function (f) {
+                var key = c.categories[f.properties.id] || c.fallback;
+                var s = Object.assign({}, c.styles[key]);
+                s.className = c.cls + " geomap-" + clean(f.properties.id) + " geomap-" + clean(key);
+                return s;
+            },
+            onEachFeature: function (f, layer) {
+                var id = f.properties.id, key = c.categories[id] || c.fallback;
+                if (c.tooltips[id]) {
+                    layer.bindTooltip(c.tooltips[id], {sticky: true});
+                } else if (c.labels && c.labels[key]) {
+                    layer.bindTooltip(function () {
+                        var box = document.createElement("div"), name = document.createElement("b");
+                        name.textContent = f.properties.name || id;
+                        box.appendChild(name);
+                        box.appendChild(document.createElement("br"));
+                        box.appendChild(document.createTextNode(c.labels[key]));
+                        return box;
+                    }, {sticky: true});
+                }
+                if (c.popups[id]) { layer.bindPopup(c.popups[id], {maxWidth: 360, maxHeight: 320}); }
+            }
+        }).addTo({{ this._parent.get_name() }});
+    })();
+{% endmacro %}""")
+
+    def __init__(self, data: GeoJsonData, name: str, *, styles: Mapping[str, Mapping[str, Any]],
+                 categories: Mapping[str, str], fallback: str | None = None, cls: str,
+                 pane: str, only: list[str] | None = None, tooltips: Mapping[str, str] = {},
+                 popups: Mapping[str, str] = {}, labels: Mapping[str, str] | None = None,
+                 interactive: bool = True) -> None:
+        super().__init__(name, {"styles": dict(styles), "categories": dict(categories),
+                         "fallback": fallback, "cls": cls, "pane": pane, "only": only,
+                         "tooltips": dict(tooltips), "popups": dict(popups), "labels": labels,
+                         "interactive": interactive})
+        self.data = data
+
+
+class PolylineLayer(_Configured):
+    """Lines with a white halo under each, so they read over any fill (treaty links).
+
+    Each item: `latlngs`, `style` (Leaflet options incl. `className`), `tooltip`, `popup`.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    (function () {
+        var c = {{ this.config }};
+        c.items.forEach(function (item) {
+            L.polyline(item.latlngs, Object.assign({pane: c.pane, interactive: false}, c.halo))
+                .addTo({{ this._parent.get_name() }});
+            L.polyline(item.latlngs, Object.assign({pane: c.pane}, item.style))
+                .bindTooltip(item.tooltip, {sticky: true})
+                .bindPopup(item.popup, {maxWidth: 360, maxHeight: 320})
+                .addTo({{ this._parent.get_name() }});
+        });
+    })();
+{% endmacro %}""")
+
+    def __init__(self, name: str, items: list[dict[str, Any]], *, halo: Mapping[str, Any],
+                 pane: str) -> None:
+        super().__init__(name, {"items": items, "halo": dict(halo), "pane": pane})
+
+
+class MarkerLayer(_Configured):
+    """Point symbols drawn as vector shapes (no marker images, so nothing to fetch).
+
+    Each item: `lat`, `lon`, `shape` ("circle" or "triangle"), `style` (Leaflet path options
+    incl. `className` and, for circles, `radius`), optional `tooltip`/`popup` HTML.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    (function () {
+        var c = {{ this.config }};
+        var triangle = function (s) {
+            return '<svg width="16" height="16" viewBox="0 0 16 16"><path d="M8 1 L15 14 L1 14 Z" '
+                + 'fill="' + s.fillColor + '" stroke="' + s.color + '" stroke-width="' + s.weight
+                + '"/></svg>';
+        };
+        c.items.forEach(function (item) {
+            var marker = item.shape === "triangle"
+                ? L.marker([item.lat, item.lon], {pane: c.pane, icon: L.divIcon({
+                    className: item.style.className, html: triangle(item.style),
+                    iconSize: [16, 16], iconAnchor: [8, 10]})})
+                : L.circleMarker([item.lat, item.lon], Object.assign({pane: c.pane}, item.style));
+            if (item.tooltip) { marker.bindTooltip(item.tooltip); }
+            if (item.popup) { marker.bindPopup(item.popup, {maxWidth: 360, maxHeight: 320}); }
+            marker.addTo({{ this._parent.get_name() }});
+        });
+    })();
+{% endmacro %}""")
+
+    def __init__(self, name: str, items: list[dict[str, Any]], *, pane: str) -> None:
+        super().__init__(name, {"items": items, "pane": pane})
+
+
+class MapFrame(_Configured):
+    """What the map itself needs: background, panes in drawing order, SVG hatch patterns,
+    a stylesheet, and the title and legend (HTML already escaped by the caller).
+
+    All of it is set from the script, so a host that keeps only the map's scripts
+    (streamlit-folium) shows it as well as the static export does.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    (function () {
+        var c = {{ this.config }}, map = {{ this._parent.get_name() }}, box = map.getContainer();
+        box.style.background = c.background;
+        c.panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
+        var style = document.createElement("style");
+        style.textContent = c.css;
+        document.head.appendChild(style);
+        var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+        svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+        svg.setAttribute("aria-hidden", "true");
+        svg.style.position = "absolute";
+        var defs = document.createElementNS(ns, "defs");
+        c.patterns.forEach(function (p) {
+            var pattern = document.createElementNS(ns, "pattern");
+            pattern.setAttribute("id", p.id);
+            pattern.setAttribute("patternUnits", "userSpaceOnUse");
+            pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
+            pattern.setAttribute("patternTransform", "rotate(45)");
+            [[p.background, 8], [p.stripe, 3]].forEach(function (band) {
+                var rect = document.createElementNS(ns, "rect");
+                rect.setAttribute("width", String(band[1])); rect.setAttribute("height", "8");
+                rect.setAttribute("fill", band[0]);
+                pattern.appendChild(rect);
+            });
+            defs.appendChild(pattern);
+        });
+        svg.appendChild(defs);
+        box.appendChild(svg);
+        var title = document.createElement("div");
+        title.id = "geomap-title"; title.className = "geomap-title";
+        title.innerHTML = c.title;
+        box.appendChild(title);
+        var legend = L.control({position: "bottomleft"});
+        legend.onAdd = function () {
+            var div = L.DomUtil.create("div", "geomap-legend");
+            div.id = "geomap-legend";
+            div.innerHTML = c.legend;
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        legend.addTo(map);
+    })();
+{% endmacro %}""")
+
+    def __init__(self, *, background: str, panes: list[tuple[str, int]],
+                 patterns: list[dict[str, str]], css: str, title: str, legend: str) -> None:
+        super().__init__("geomap_frame", {"background": background, "panes": panes,
+                                          "patterns": patterns, "css": css, "title": title,
+                                          "legend": legend})

@@ -1,0 +1,83 @@
+"""Title and legend, generated from the style table (there is no hand-kept copy).
+
+The title says what the map shows, on which day, in which worldview, and the worldview's
+convention sentence, because a map of a contested border must state whose view it draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from geodata.snapshot import Snapshot
+from layers.popups import text
+from layers.style import LEGEND_SECTIONS, Category, Section
+
+__all__ = ["ATTRIBUTION", "LEGEND_CSS", "legend_html", "legend_sections", "title_html"]
+
+ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · facts: geomap record, "
+               "sources in each popup")
+
+LEGEND_CSS = """
+.geomap-title { position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
+  z-index: 800; max-width: 60%; padding: 4px 10px; text-align: center; pointer-events: none;
+  background: rgba(255,255,255,.92); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  font: 13px/1.35 system-ui, sans-serif; }
+.geomap-title small { display: block; font-size: 11px; color: #333; }
+.geomap-legend { max-height: 45vh; max-width: 260px; overflow: auto; padding: 6px 8px;
+  background: rgba(255,255,255,.94); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  font: 11px/1.3 system-ui, sans-serif; }
+.geomap-legend h4 { margin: 4px 0 2px; font-size: 11px; }
+.geomap-legend ul { list-style: none; margin: 0; padding: 0; }
+.geomap-legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+.geomap-legend svg { flex: none; }
+.geomap-legend p { margin: 4px 0 0; color: #444; font-size: 10px; }
+.geomap-popup h4 { margin: 0 0 4px; }
+.geomap-popup th { text-align: left; vertical-align: top; padding-right: 6px; }
+.geomap-popup ul { margin: 0; padding-left: 16px; }
+"""
+
+
+def legend_sections(layers: Sequence[str]) -> list[Section]:
+    """The style table's sections for the layers on the map, in the table's order."""
+    return [s for s in LEGEND_SECTIONS if s.layer in layers]
+
+
+def _swatch(category: Category) -> str:
+    """A 28x14 SVG drawing the category the way the map does."""
+    color, stripe = text(category.color), text(category.stripe or "")
+    if category.kind == "fill":
+        shape = f'<rect x="1" y="1" width="26" height="12" fill="{color}" stroke="#999"/>'
+    elif category.kind == "hatch":
+        stripes = "".join(f'<line x1="{x}" y1="14" x2="{x + 14}" y2="0" stroke="{stripe}" '
+                          f'stroke-width="2.5"/>' for x in range(-12, 28, 6))
+        shape = (f'<rect x="1" y="1" width="26" height="12" fill="{color}"/>'
+                 f"{stripes}"
+                 '<rect x="1" y="1" width="26" height="12" fill="none" stroke="#999"/>')
+    elif category.kind == "line":
+        dash = f' stroke-dasharray="{text(category.dash)}"' if category.dash else ""
+        shape = (f'<line x1="1" y1="7" x2="27" y2="7" stroke="{color}" '
+                 f'stroke-width="{category.weight}"{dash}/>')
+    elif category.shape == "triangle":
+        shape = f'<path d="M14 1 L21 13 L7 13 Z" fill="{color}" stroke="#fff"/>'
+    else:
+        shape = f'<circle cx="14" cy="7" r="5" fill="{color}" stroke="#1a1a1a" stroke-width="2"/>'
+    return f'<svg width="28" height="14" viewBox="0 0 28 14" aria-hidden="true">{shape}</svg>'
+
+
+def legend_html(layers: Sequence[str]) -> str:
+    """Every category of the shown layers with its swatch, then the attribution line."""
+    blocks = []
+    for section in legend_sections(layers):
+        items = "".join(f'<li data-category="{text(c.key)}">{_swatch(c)}{text(c.label)}</li>'
+                        for c in section.categories)
+        blocks.append(f"<h4>{text(section.title)}</h4><ul>{items}</ul>")
+    return "".join(blocks) + f"<p>{text(ATTRIBUTION)}</p>"
+
+
+def title_html(snapshot: Snapshot) -> str:
+    """"Abkhazia and South Ossetia, 23 January 2015: de facto control" and the convention."""
+    subject = " and ".join(snapshot.name(s) for s in snapshot.subject)
+    day = f"{snapshot.as_of.day} {snapshot.as_of:%B %Y}"
+    view = snapshot.worldview
+    return (f"<b>{text(subject)}</b>, {text(day)}: {text(view.label)}"
+            f"<small>{text(view.convention)}</small>")

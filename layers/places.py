@@ -1,0 +1,35 @@
+"""The places layer: capitals (open circles) and Russian military bases (dark triangles).
+
+Shapes rather than colours tell the two apart; each has a tooltip and a popup with sources.
+"""
+
+from __future__ import annotations
+
+import folium
+
+from geodata.model import Place
+from geodata.snapshot import Snapshot
+from layers.elements import MarkerLayer, css_token
+from layers.popups import place_popup, place_tooltip
+from layers.style import PLACES, Category
+
+__all__ = ["places_layer"]
+
+
+def places_layer(snapshot: Snapshot) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Capitals and bases", overlay=True, show=True)
+    group._name = "geomap_places"
+    items = [_marker(snapshot, p, PLACES[p.kind]) for p in snapshot.places if p.kind in PLACES]
+    if items:
+        group.add_child(MarkerLayer("geomap_place_markers", items, pane="geomap-places"))
+    return group
+
+
+def _marker(snapshot: Snapshot, place: Place, category: Category) -> dict:
+    fill = category.color
+    outline = "#1A1A1A" if category.shape == "circle" else "#FFFFFF"
+    return {"lat": place.lat, "lon": place.lon, "shape": category.shape,
+            "tooltip": place_tooltip(snapshot, place), "popup": place_popup(snapshot, place),
+            "style": {"radius": 5, "color": outline, "weight": category.weight,
+                      "fillColor": fill, "fillOpacity": 1,
+                      "className": f"geomap-place geomap-place-{css_token(place.id)} geomap-{category.key}"}}

@@ -1,0 +1,186 @@
+"""HTML for tooltips and popups, built so that nothing from the record can run.
+
+Leaflet puts tooltip and popup strings into the page as HTML, and so do folium's
+GeoJsonTooltip/GeoJsonPopup; the layers therefore never hand them raw data. Every string
+from the record passes through `text()` (html.escape), and a source becomes a link only
+when `geodata.validation.is_web_url` accepts its URL (the loader checks too, but a record
+may be built in code). Links open in a new tab without giving it a handle on the map.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import date
+
+from geodata.model import Place, Recognition, Source, Treaty
+from geodata.snapshot import (
+    Snapshot,
+    Stance,
+    StanceKind,
+    TerritoryState,
+    TreatyStage,
+    TreatyState,
+)
+from geodata.validation import is_web_url
+
+__all__ = [
+    "place_popup",
+    "place_tooltip",
+    "sources_html",
+    "stance_text",
+    "state_popup",
+    "territory_popup",
+    "territory_tooltip",
+    "text",
+    "treaty_popup",
+    "treaty_tooltip",
+]
+
+
+def text(value: object) -> str:
+    """Any value as HTML text: <, >, &, and both quotes escaped."""
+    return html.escape(str(value), quote=True)
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _source(source: Source) -> str:
+    title = text(source.title)
+    if source.url and is_web_url(source.url):
+        return (f'<a href="{text(source.url)}" target="_blank" '
+                f'rel="noopener noreferrer">{title}</a>')
+    extra = source.document or (source.url and f"unlinked address: {source.url}")
+    return f"{title} ({text(extra)})" if extra else title
+
+
+def sources_html(sources: Iterable[Source]) -> str:
+    """Sources as a short list, each a safe link when it has a web address."""
+    unique = list(dict.fromkeys(sources))
+    if not unique:
+        return ""
+    items = "".join(f"<li>{_source(s)}</li>" for s in unique)
+    return f'<div class="geomap-sources">Sources:<ul>{items}</ul></div>'
+
+
+def _popup(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source] = (),
+           note: str | None = None) -> str:
+    """A popup: a heading, label/value rows (values already HTML), a note, the sources."""
+    body = "".join(f"<tr><th>{text(label)}</th><td>{value}</td></tr>" for label, value in rows
+                   if value)
+    parts = [f"<h4>{text(title)}</h4>", f"<table>{body}</table>" if body else ""]
+    if note:
+        parts.append(f"<p>{text(note)}</p>")
+    parts.append(sources_html(sources))
+    return f'<div class="geomap-popup">{"".join(parts)}</div>'
+
+
+def _list(items: Iterable[str]) -> str:
+    items = list(items)
+    return f"<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>" if items else ""
+
+
+def _recognition_item(snapshot: Snapshot, recognition: Recognition, who: str) -> str:
+    name = text(snapshot.name(getattr(recognition, who)))
+    if recognition.withdrawn and recognition.withdrawn <= snapshot.as_of:
+        return f"{name}: {_day(recognition.since)} to {_day(recognition.withdrawn)}"
+    return f"{name}: since {_day(recognition.since)}"
+
+
+def _treaty_item(snapshot: Snapshot, state: TreatyState) -> str:
+    return f"{text(state.treaty.short_name)} ({text(state.stage.label)})"
+
+
+def stance_text(snapshot: Snapshot, stance: Stance) -> str:
+    """A state's stance in words (plain text, not HTML), naming which territories."""
+    names = lambda ids: " and ".join(snapshot.name(i) for i in ids)  # noqa: E731
+    if stance.kind is StanceKind.SUBJECT:
+        return "contested territory" + (f"; recognises {names(stance.recognises)}"
+                                        if stance.recognises else "")
+    if stance.kind is StanceKind.NEVER:
+        return f"has never recognised {names(snapshot.subject)}"
+    said = f"recognises {names(stance.recognises)}" if stance.recognises else ""
+    if stance.withdrew:
+        said += ("; " if said else "") + f"withdrew recognition of {names(stance.withdrew)}"
+    return said
+
+
+def territory_tooltip(snapshot: Snapshot, state: TerritoryState) -> str:
+    """Name and status, and in whose colour it is drawn when not as itself."""
+    line = state.status.label
+    if state.entity.kind == "state":
+        line = stance_text(snapshot, snapshot.stance(state.entity.id))
+    elif state.sovereign.id != state.entity.id:
+        line += f"; drawn as part of {state.sovereign.name}"
+    return f"<b>{text(state.entity.name)}</b><br>{text(line)}"
+
+
+def state_popup(snapshot: Snapshot, entity_id: str) -> str:
+    """A state: its stance on the day, the recognitions behind it, its treaties in effect."""
+    entity = snapshot.record.entities[entity_id]
+    own = [r for r in snapshot.record.recognitions
+           if r.by == entity_id and r.of in snapshot.subject and r.since <= snapshot.as_of]
+    rows = [("Stance", text(stance_text(snapshot, snapshot.stance(entity_id)))),
+            ("Recognised", _list(_recognition_item(snapshot, r, "of") for r in own)),
+            ("Treaties", _treaties(snapshot, entity_id))]
+    sources = [s for r in own for s in (*r.sources, *r.withdrawal_sources)]
+    return _popup(entity.name, rows, (*sources, *entity.sources), entity.note)
+
+
+def _treaties(snapshot: Snapshot, entity_id: str) -> str:
+    return _list(_treaty_item(snapshot, t) for t in snapshot.treaties_of(entity_id)
+                 if t.stage is not TreatyStage.ENDED)
+
+
+def territory_popup(snapshot: Snapshot, state: TerritoryState) -> str:
+    """A territory: status, sovereign in this view, who recognises it since when, treaties."""
+    if state.entity.kind == "state":
+        return state_popup(snapshot, state.entity.id)
+    recognitions = (*state.recognized_by, *state.withdrawn)
+    rows = [("Status", text(state.status.label)),
+            ("Drawn as", text("its own sovereign" if state.sovereign.id == state.entity.id
+                              else f"part of {state.sovereign.name}")),
+            ("Recognised by", _list(_recognition_item(snapshot, r, "by")
+                                    for r in state.recognized_by)),
+            ("Withdrew", _list(_recognition_item(snapshot, r, "by") for r in state.withdrawn)),
+            ("Treaties", _treaties(snapshot, state.entity.id))]
+    sources = [s for r in recognitions for s in (*r.sources, *r.withdrawal_sources)]
+    return _popup(state.entity.name, rows, (*state.entity.sources, *sources), state.entity.note)
+
+
+def treaty_tooltip(snapshot: Snapshot, state: TreatyState) -> str:
+    return f"<b>{text(state.treaty.short_name)}</b><br>{text(state.stage.label)}"
+
+
+def treaty_popup(snapshot: Snapshot, state: TreatyState) -> str:
+    """Treaty name, parties, dates of each step, obligations, and every source cited."""
+    treaty: Treaty = state.treaty
+    place = snapshot.record.places.get(treaty.signed_at or "")
+    signed = _day(treaty.signed) + (f", {place.name}" if place else "")
+    ratified = (f"{snapshot.name(r.by)}, {r.body}: {_day(r.date)}" + (f" ({r.vote})" if r.vote else "")
+                for r in state.ratifications)
+    in_force = treaty.in_force and treaty.in_force <= snapshot.as_of
+    rows = [("Parties", text(", ".join(snapshot.name(p) for p in treaty.parties))),
+            ("Signed", text(signed)),
+            ("Ratified", _list(text(r) for r in ratified)),
+            ("In force", text(_day(treaty.in_force) if in_force else "not yet")),
+            ("Obligations", text(", ".join(o.label for o in treaty.obligations))),
+            ("On this day", text(state.stage.label))]
+    sources = [*treaty.sources, *(s for r in state.ratifications for s in r.sources)]
+    return _popup(treaty.name, rows, sources, treaty.note)
+
+
+def place_tooltip(snapshot: Snapshot, place: Place) -> str:
+    return f"<b>{text(place.name)}</b><br>{text(place.kind.replace('_', ' '))}"
+
+
+def place_popup(snapshot: Snapshot, place: Place) -> str:
+    """A capital or a base: where, whose, which unit, since when, with sources."""
+    rows = [("Kind", text(place.kind.replace("_", " "))),
+            ("In", text(snapshot.name(place.entity))),
+            ("Operator", text(snapshot.name(place.operator)) if place.operator else ""),
+            ("Unit", text(place.unit) if place.unit else ""),
+            ("Opened", text(_day(place.opened)) if place.opened else "")]
+    return _popup(place.name, rows, place.sources, place.note)

@@ -1,0 +1,91 @@
+"""The world layer: every state coloured by its stance on the subject territories that day.
+
+It doubles as the basemap (no tiles needed). States that recognise, or recognised and
+withdrew, get a tooltip naming which territories and a popup with dates and sources; tiny
+ones (Nauru, Tuvalu, Vanuatu) also get a halo marker that stays visible at world zoom.
+"""
+
+from __future__ import annotations
+
+import folium
+import shapely
+
+from geodata.snapshot import Snapshot, StanceKind
+from layers.elements import GeoJsonData, GeoJsonLayer, MarkerLayer
+from layers.popups import state_popup, stance_text, territory_popup, text
+from layers.style import STANCES, fill_options
+
+__all__ = ["TINY_AREA_DEG2", "recognition_layer", "stance_categories"]
+
+TINY_AREA_DEG2 = 2.0
+"""Below this area (square degrees, about 20,000 km² near the equator) a state is a speck
+at world zoom, so it also gets a halo marker."""
+
+
+def stance_categories(snapshot: Snapshot) -> dict[str, str]:
+    """Boundary id -> stance key, for every state whose stance is not "never"."""
+    result = {}
+    for entity_id, stance in snapshot.stances.items():
+        entity = snapshot.record.entities.get(entity_id)
+        if entity is not None and stance.kind is not StanceKind.NEVER:
+            result[entity.boundary_id] = STANCES[stance.kind].key
+    return result
+
+
+def recognition_layer(snapshot: Snapshot, world: GeoJsonData) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Recognition, world-wide", overlay=True, show=True)
+    group._name = "geomap_recognition"
+    categories = stance_categories(snapshot)
+    tooltips = {snapshot.record.entities[e].boundary_id: _tooltip(snapshot, e)
+                for e in snapshot.stances if e in snapshot.record.entities}
+    popups = {snapshot.record.entities[e].boundary_id: _popup(snapshot, e)
+              for e in snapshot.stances if e in snapshot.record.entities}
+    group.add_child(GeoJsonLayer(
+        world, "geomap_stance_fills", styles={c.key: fill_options(c) for c in STANCES.values()},
+        categories=categories, fallback=STANCES[StanceKind.NEVER].key, cls="geomap-country",
+        pane="geomap-world", tooltips=tooltips, popups=popups,
+        labels={STANCES[StanceKind.NEVER].key: STANCES[StanceKind.NEVER].label}))
+    halos = _halos(snapshot, world, categories, tooltips, popups)
+    if halos:
+        group.add_child(MarkerLayer("geomap_halos", halos, pane="geomap-halos"))
+    return group
+
+
+def _tooltip(snapshot: Snapshot, entity_id: str) -> str:
+    said = stance_text(snapshot, snapshot.stance(entity_id))
+    return f"<b>{text(snapshot.name(entity_id))}</b><br>{text(said)}"
+
+
+def _popup(snapshot: Snapshot, entity_id: str) -> str:
+    if entity_id in snapshot.subject:
+        return territory_popup(snapshot, snapshot.territory(entity_id))
+    return state_popup(snapshot, entity_id)
+
+
+def _halos(snapshot: Snapshot, world: GeoJsonData, categories: dict[str, str],
+           tooltips: dict[str, str], popups: dict[str, str]) -> list[dict]:
+    """A ring at each tiny (or polygon-less) state with a stance, in its stance colour."""
+    shapes = dict(zip(world.frame["id"], world.frame.geometry))
+    capitals = {e.boundary_id: snapshot.record.places.get(e.capital or "")
+                for e in snapshot.record.entities.values()}
+    styles = {c.key: c.color for c in STANCES.values()}
+    halos = []
+    for fid, key in sorted(categories.items()):
+        if key == STANCES[StanceKind.SUBJECT].key:
+            continue  # the territories layer draws them large, the places layer their capitals
+        shape, capital = shapes.get(fid), capitals.get(fid)
+        if shape is not None and shape.area >= TINY_AREA_DEG2:
+            continue
+        if shape is not None:
+            point = shapely.point_on_surface(shape)
+            lat, lon = point.y, point.x
+        elif capital is not None:
+            lat, lon = capital.lat, capital.lon
+        else:
+            continue
+        halos.append({"lat": round(lat, 4), "lon": round(lon, 4), "shape": "circle",
+                      "tooltip": tooltips.get(fid), "popup": popups.get(fid),
+                      "style": {"radius": 7, "color": "#1A1A1A", "weight": 1.5,
+                                "fillColor": styles[key], "fillOpacity": 0.9,
+                                "className": f"geomap-halo geomap-{fid} geomap-{key}"}})
+    return halos

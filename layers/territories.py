@@ -1,0 +1,68 @@
+"""The territories layer: the subject territories, their claimants and patrons, per worldview.
+
+The polygons are the shared world data (embedded once); this layer only says how to fill
+them and draws the lines between a territory and its claimant on top, in the worldview's
+convention: dashed as disputed (de facto), solid (as the recognising states see it), dotted
+inside the claimant, whose colour the hatched territory then takes (de jure).
+"""
+
+from __future__ import annotations
+
+import folium
+
+from geodata.snapshot import Snapshot, TerritoryState
+from layers.elements import GeoJsonData, GeoJsonLayer
+from layers.popups import territory_popup, territory_tooltip
+from layers.style import BORDERS, LAND_OUTLINE, border_category, fill_options, line_options, territory_category
+
+__all__ = ["drawn_territories", "territories_layer"]
+
+
+def drawn_territories(snapshot: Snapshot, world: GeoJsonData) -> list[TerritoryState]:
+    """The snapshot's territories that have a polygon in the world data."""
+    return [s for s in snapshot.territories if s.entity.boundary_id in world.ids]
+
+
+def territories_layer(snapshot: Snapshot, world: GeoJsonData,
+                      lines: GeoJsonData) -> folium.FeatureGroup:
+    """Fills by status or stance, hover tooltips, click popups, and the contested lines."""
+    group = folium.FeatureGroup(name="Territories", overlay=True, show=True)
+    group._name = "geomap_territories"
+    states = drawn_territories(snapshot, world)
+    categories = {s.entity.boundary_id: territory_category(snapshot, s) for s in states}
+    group.add_child(GeoJsonLayer(
+        world, "geomap_territory_fills",
+        styles={c.key: fill_options(c, stroke=BORDERS["international"])
+                for c in categories.values()},
+        categories={fid: c.key for fid, c in categories.items()},
+        cls="geomap-territory", pane="geomap-territories", only=sorted(categories),
+        tooltips={s.entity.boundary_id: territory_tooltip(snapshot, s) for s in states},
+        popups={s.entity.boundary_id: territory_popup(snapshot, s) for s in states}))
+    borders = _border_categories(snapshot, states, lines)
+    dashed = sorted(i for i, c in borders.items() if c.dash)
+    group.add_child(GeoJsonLayer(
+        lines, "geomap_border_casings", styles={"casing": _casing()},
+        categories={i: "casing" for i in dashed}, cls="geomap-casing", pane="geomap-borders",
+        only=dashed, interactive=False))
+    group.add_child(GeoJsonLayer(
+        lines, "geomap_borders", styles={c.key: line_options(c) for c in borders.values()},
+        categories={i: c.key for i, c in borders.items()}, cls="geomap-border",
+        pane="geomap-borders", only=sorted(borders), interactive=False))
+    return group
+
+
+def _border_categories(snapshot: Snapshot, states: list[TerritoryState],
+                       lines: GeoJsonData) -> dict:
+    """Line id ("GEO-ABK") -> how it is drawn, for lines bounding a drawn territory."""
+    by_id = {s.entity.boundary_id: s for s in states if s.entity.kind == "territory"}
+    result = {}
+    for line_id in lines.ids:
+        territory = next((by_id[p] for p in line_id.split("-") if p in by_id), None)
+        if territory is not None:
+            result[line_id] = border_category(snapshot, territory)
+    return result
+
+
+def _casing() -> dict:
+    """A light band under a dashed line, hiding the solid polygon outlines beneath it."""
+    return {"color": LAND_OUTLINE, "weight": 4, "opacity": 1, "fill": False}

@@ -1,0 +1,137 @@
+"""The layers rendered to HTML (no browser): what is drawn on which day, in which worldview."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from geodata.model import Source
+from geodata.record import RecordError, default_record, load_record
+from geodata.snapshot import as_of
+from geodata.worldviews import Worldview
+from layers.alliances import arc
+from layers.map import DEFAULT_LAYERS, LAYER_NAMES, build_map
+from layers.style import LEGEND_SECTIONS
+
+MINI = Path(__file__).parent / "data" / "mini_record"
+ALLIANCE = {"mini": "rus-abk-alliance", "real": "rus-abk-alliance-2014"}
+CONFIG = re.compile(r"var c = (\{.*?\});\n")
+
+
+@lru_cache(maxsize=None)
+def record(name: str):
+    if name == "mini":
+        return load_record(MINI)
+    try:
+        return default_record()
+    except RecordError:
+        pytest.skip("the real record does not validate yet")
+
+
+@lru_cache(maxsize=None)
+def render(name: str, day: str, worldview: str = "de-facto") -> str:
+    snapshot = as_of(date.fromisoformat(day), worldview, record(name))
+    return build_map(snapshot).get_root().render()
+
+
+def configs(page: str) -> list[dict]:
+    return [json.loads(c) for c in CONFIG.findall(page)]
+
+
+@pytest.mark.parametrize("name", ["mini", "real"])
+@pytest.mark.parametrize(("day", "drawn"), [("2015-01-23", True), ("2014-11-01", False)])
+def test_the_alliance_link_appears_once_signed(name: str, day: str, drawn: bool) -> None:
+    assert (f"geomap-link-{ALLIANCE[name]} " in render(name, day)) is drawn
+
+
+@pytest.mark.parametrize("name", ["mini", "real"])
+def test_no_un_member_recognises_before_the_war(name: str) -> None:
+    page = render(name, "2008-08-01")
+    members = {e.boundary_id for e in record(name).entities.values() if e.un_member}
+    world = next(c for c in configs(page) if c.get("cls") == "geomap-country")
+    recognising = {i for i, key in world["categories"].items() if key.startswith("recognises")}
+    assert not recognising & members
+    assert world["fallback"] == "never"
+
+
+@pytest.mark.parametrize("worldview", list(Worldview))
+def test_each_worldview_draws_its_convention(worldview: Worldview) -> None:
+    page = render("mini", "2015-01-23", worldview.value)
+    assert json.dumps(worldview.convention)[1:-1] in page or worldview.convention in page
+    borders = next(c for c in configs(page) if c.get("cls") == "geomap-border")["categories"]
+    expected = {"de-facto": "disputed", "recognising": "international",
+                "de-jure": "administrative"}[worldview.value]
+    assert borders == {"GEO-ABK": expected, "GEO-SOS": expected}
+    fills = next(c for c in configs(page) if c.get("cls") == "geomap-territory")
+    hatched = "url(#geomap-hatch-" in json.dumps(fills["styles"])
+    assert hatched is (worldview is Worldview.DE_JURE)
+    assert set(fills["only"]) >= {"ABK", "SOS", "GEO", "RUS"}
+
+
+def test_the_legend_lists_the_style_table() -> None:
+    page = render("mini", "2015-01-23")
+    shown = re.findall(r'data-category=\\"([\w-]+)\\"', page)
+    assert shown == [c.key for s in LEGEND_SECTIONS for c in s.categories]
+    assert "geomap-legend" in page and "geomap-title" in page
+    assert "Natural Earth" in page
+
+
+def test_the_world_is_embedded_once() -> None:
+    page = render("mini", "2015-01-23")
+    assert page.count('"id":"ABK","name"') == 1
+    assert set(DEFAULT_LAYERS) == set(LAYER_NAMES)
+
+
+def test_a_tile_layer_is_added_only_when_asked() -> None:
+    snapshot = as_of(date(2015, 1, 23), record=record("mini"))
+    assert "tile.openstreetmap" not in build_map(snapshot).get_root().render()
+    assert "tile.openstreetmap.org" in build_map(snapshot, tiles="OpenStreetMap.Mapnik").get_root().render()
+    with pytest.raises(ValueError):
+        build_map(snapshot, layers=["nonsense"])
+
+
+def test_links_cross_the_antimeridian_the_short_way() -> None:
+    points = arc((-8.5, 179.2), (-17.7, -168.3), bend=0.1)
+    lons = [lon for _, lon in points]
+    assert all(abs(b - a) < 5 for a, b in zip(lons, lons[1:]))
+    assert lons[-1] == pytest.approx(191.7)
+
+
+PAYLOAD = "<script>alert(1)</script>"
+HOSTILE_URL = "javascript:alert(1)"
+
+
+def _hostile(value):
+    """Every name and note in `value` with PAYLOAD appended; every source list with a
+    `javascript:` source added (the loader would refuse it; the map must not rely on that)."""
+    if isinstance(value, tuple) and value and all(isinstance(v, Source) for v in value):
+        return tuple(dataclasses.replace(s, title=s.title + PAYLOAD) for s in value) + (
+            Source(title="hostile" + PAYLOAD, url=HOSTILE_URL),)
+    if isinstance(value, tuple):
+        return tuple(_hostile(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _hostile(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, Source):
+        changes = {f.name: _hostile(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for text_field in ("name", "short_name", "note"):
+            if isinstance(changes.get(text_field), str):
+                changes[text_field] += PAYLOAD
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+@pytest.mark.parametrize("worldview", list(Worldview))
+def test_hostile_strings_stay_text(worldview: Worldview) -> None:
+    hostile = _hostile(record("mini"))
+    assert PAYLOAD in hostile.entities["ABK"].name
+    page = build_map(as_of(date(2015, 1, 23), worldview, hostile)).get_root().render()
+    assert PAYLOAD not in page
+    assert "<script>alert" not in page
+    assert not re.search(r"href=\\?[\"']?\s*javascript:", page, re.IGNORECASE)
+    assert "alert(1)" in page  # shown, as text
