@@ -27,6 +27,7 @@ from xstatic.pkg import leaflet as xstatic_leaflet
 
 __all__ = [
     "CDN_DEFAULTS",
+    "FOCUS_CSS",
     "OfflineAssetError",
     "SHIM_JS",
     "assert_offline",
@@ -74,6 +75,12 @@ SHIM_JS = """\
 """
 """Our stand-in for the jQuery folium needs, plus Leaflet's default marker images."""
 
+FOCUS_CSS = """\
+/* Chromium rings a clicked SVG path with its bounding box; keep the ring for keyboard users. */
+.leaflet-container .leaflet-interactive:focus:not(:focus-visible) { outline: none; }
+"""
+"""Our one rule on top of leaflet.css."""
+
 
 class OfflineAssetError(RuntimeError):
     """A page would fetch a script or stylesheet from the network."""
@@ -120,7 +127,8 @@ def offline_js() -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=1)
 def offline_css() -> tuple[tuple[str, str], ...]:
     """(name, data: URI) pairs shaped like folium's `default_css`."""
-    return (("leaflet_css", _data_uri("text/css", _leaflet_css().encode())),)
+    return (("leaflet_css", _data_uri("text/css", _leaflet_css().encode())),
+            ("geomap_css", _data_uri("text/css", FOCUS_CSS.encode())))
 
 
 def inline_asset_tags() -> str:
@@ -129,7 +137,8 @@ def inline_asset_tags() -> str:
     Safe to inline: neither file contains `</script` or `</style`, which is checked here
     because the check is cheap and the failure would be silent.
     """
-    parts = [("style", _leaflet_css()), ("script", _leaflet_js()), ("script", _shim_js())]
+    parts = [("style", _leaflet_css()), ("style", FOCUS_CSS), ("script", _leaflet_js()),
+             ("script", _shim_js())]
     for tag, text in parts:
         if f"</{tag}" in text.lower():
             raise OfflineAssetError(f"an inlined asset contains '</{tag}' and would end the tag early")

@@ -24,8 +24,8 @@ from offline_browser import click_inside, launch, open_map, open_offline, show  
 
 __all__ = ["main", "take_screenshot"]
 
-README_VIEW = ((38.5, 33.0), (57.5, 50.0))  # from the Caucasus to Moscow: the alliance link shows
-VIEWPORT = {"width": 1200, "height": 760}
+README_VIEW = ((40.5, 30.0), (50.5, 56.0))  # Georgia low in the frame: room for the popup above it
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 def take_screenshot(output: Path, day: date, worldview: str) -> None:
@@ -41,6 +41,8 @@ def take_screenshot(output: Path, day: date, worldview: str) -> None:
         show(page, README_VIEW)
         click_inside(page, "path.geomap-territory.geomap-ABK")
         page.locator(".leaflet-popup-content").wait_for(state="visible")
+        page.mouse.move(1, VIEWPORT["height"] // 2)  # off the map's shapes: no hover tooltip
+        page.wait_for_timeout(300)
         if opened.blocked or opened.errors:
             raise SystemExit(f"not saved: requests {opened.blocked}, errors {opened.errors}")
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -145,4 +145,6 @@ def hover_inside(page: Any, selector: str) -> None:
 
 
 def click_inside(page: Any, selector: str) -> None:
+    """Clicks a visible point of `selector`, then waits out Leaflet's 0.2 s popup fade-in."""
     page.mouse.click(*point_inside(page, selector))
+    page.wait_for_timeout(400)

@@ -211,3 +211,85 @@ def test_unwritable_path_gives_one_line_and_exit_2(where: str, tmp_path: Path,
     assert err.startswith("geomap export: cannot write")
     assert len(err.strip().splitlines()) == 1, err
     assert leftovers(tmp_path) == []
+
+
+# --- the real map and the styled GeoJSON -------------------------------------------------
+
+DAY = date(2015, 1, 23)
+
+
+@pytest.fixture(scope="module")
+def default_page() -> str:
+    from geodata.snapshot import as_of
+
+    return export.render_html(as_of(DAY, "de-facto"))
+
+
+def test_default_map_renders_identically_twice(default_page: str) -> None:
+    from geodata.snapshot import as_of
+
+    assert export.render_html(as_of(DAY, "de-facto")) == default_page
+    assert not re.search(r"[0-9a-f]{32}", default_page)
+    assert assets.remote_asset_urls(default_page) == []
+    assert "<title>Abkhazia and South Ossetia — 2015-01-23 — De facto control</title>" in default_page
+
+
+def test_cli_writes_the_map(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                            default_page: str) -> None:
+    target = tmp_path / "map.html"
+    code, err = run_cli(["export", "--as-of", "2015-01-23", "-o", str(target)], capsys)
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8") == default_page
+    assert f"{len(default_page.encode()):,} bytes" in err
+
+
+def feature_collection(worldview: str = "de-facto") -> dict:
+    from geodata.snapshot import as_of
+
+    return json.loads(export.render_geojson(as_of(DAY, worldview)))
+
+
+def test_geojson_carries_the_styled_territories() -> None:
+    from geodata.serialize import snapshot_to_dict
+    from geodata.snapshot import as_of
+
+    collection = feature_collection()
+    assert collection["type"] == "FeatureCollection" and "crs" not in collection
+    features = {f["id"]: f for f in collection["features"]}
+    assert {"ABK", "SOS", "GEO", "RUS"} <= set(features)
+    facts = {t["id"]: t for t in snapshot_to_dict(as_of(DAY, "de-facto"))["territories"]}
+    for territory_id, feature in features.items():
+        properties = feature["properties"]
+        assert properties["name"] == facts[territory_id]["name"]  # English, as `geomap facts`
+        for key in ("status", "sovereign", "recognized_by", "withdrawn"):
+            assert properties[key] == facts[territory_id][key]
+        assert properties["style"], f"{territory_id} has no style"
+    abkhazia = features["ABK"]["properties"]
+    assert abkhazia["name"] == "Abkhazia" and abkhazia["sovereign"] == "ABK"
+    assert "RUS" in {r["id"] for r in abkhazia["recognized_by"]}
+
+
+def test_geojson_is_wgs84_with_display_geometry() -> None:
+    import shapely.geometry
+
+    for feature in feature_collection()["features"]:
+        if feature["geometry"] is None:
+            continue
+        west, south, east, north = shapely.geometry.shape(feature["geometry"]).bounds
+        assert -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+    georgia = next(f for f in feature_collection()["features"] if f["id"] == "GEO")
+    lon, lat = shapely.geometry.shape(georgia["geometry"]).representative_point().coords[0]
+    assert 40 < lon < 47 and 41 < lat < 44
+
+
+def test_geojson_follows_the_worldview() -> None:
+    features = {f["id"]: f["properties"] for f in feature_collection("de-jure")["features"]}
+    assert features["ABK"]["sovereign"] == "GEO" and features["SOS"]["sovereign"] == "GEO"
+
+
+def test_cli_writes_geojson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "map.geojson"
+    code, err = run_cli(["export", "--as-of", "2015-01-23", "--format", "geojson",
+                         "-o", str(target)], capsys)
+    assert code == 0, err
+    assert json.loads(target.read_text(encoding="utf-8")) == feature_collection()

@@ -1,0 +1,260 @@
+"""The exported HTML in a real Chromium, opened from `file://` with the network cut off.
+
+Every test's page is checked afterwards (in the `offline_page` fixture) for blocked requests
+and page errors; screenshots go to `test-output/screenshots/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geodata.model import Source
+from geodata.record import RecordError, default_record, load_record
+from geodata.snapshot import StanceKind, as_of
+from layers.export import export_html
+from layers.style import STANCES
+from offline_browser import OfflinePage, click_inside, hover_inside, open_map, show
+
+pytestmark = pytest.mark.browser
+
+MINI_RECORD = Path(__file__).parent / "data" / "mini_record"
+ALLIANCE = "rus-abk-alliance-2014"  # the Russia–Abkhazia alliance the Duma ratified 2015-01-23
+WORLD = ((-58.0, -170.0), (78.0, 190.0))
+
+Exporter = Callable[..., Path]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Exporter:
+    """Exports a map once per (day, worldview, record) and returns its path."""
+    folder = tmp_path_factory.mktemp("export")
+    made: dict[tuple[Any, ...], Path] = {}
+
+    def make(day: str = "2015-01-23", worldview: str = "de-facto", record: Any = None,
+             name: str | None = None) -> Path:
+        key = (day, worldview, id(record))
+        if key not in made:
+            path = folder / (name or f"{worldview}-{day}.html")
+            export_html(as_of(date.fromisoformat(day), worldview, record), path)
+            made[key] = path
+        return made[key]
+
+    return make
+
+
+# --- what the default map shows -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("territory", ["ABK", "SOS", "GEO", "RUS"])
+def test_draws_the_territory(territory: str, exported: Exporter,
+                             offline_page: OfflinePage) -> None:
+    page = open_map(offline_page, exported())
+    show(page)
+    boxes = [p.bounding_box() for p in page.locator(f"path.geomap-{territory}").all()]
+    assert boxes, f"no path with class geomap-{territory}"
+    assert any(b and b["width"] > 0 and b["height"] > 0 for b in boxes)
+
+
+def test_hovering_abkhazia_shows_its_tooltip(exported: Exporter, offline_page: OfflinePage,
+                                             screenshot_dir: Path) -> None:
+    page = open_map(offline_page, exported())
+    show(page)
+    hover_inside(page, "path.geomap-territory.geomap-ABK")
+    tooltip = page.locator(".leaflet-tooltip").first
+    tooltip.wait_for(state="visible")
+    assert "Abkhazia" in tooltip.inner_text()
+    page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-tooltip.png"))
+
+
+def test_clicking_abkhazia_shows_the_popup_with_sources(exported: Exporter,
+                                                        offline_page: OfflinePage,
+                                                        screenshot_dir: Path) -> None:
+    page = open_map(offline_page, exported())
+    show(page)
+    click_inside(page, "path.geomap-territory.geomap-ABK")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible")
+    assert "Abkhazia" in popup.inner_text()
+    links = popup.locator("a[href]")
+    assert links.count() >= 1, "the popup cites no source"
+    for href in links.evaluate_all("links => links.map(a => a.href)"):
+        assert re.match(r"https?://", href), href
+    page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-popup.png"))
+
+
+def test_the_legend_and_title_are_visible(exported: Exporter, offline_page: OfflinePage,
+                                          screenshot_dir: Path) -> None:
+    page = open_map(offline_page, exported())
+    assert page.locator("#geomap-legend").is_visible()
+    title = page.locator("#geomap-title, .geomap-title").first
+    assert title.is_visible()
+    assert "2015" in title.inner_text()
+    show(page, WORLD)
+    page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-world.png"))
+    show(page)
+    page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-caucasus.png"))
+
+
+@pytest.mark.parametrize(("day", "drawn"), [("2015-01-23", True), ("2014-11-01", False)])
+def test_the_alliance_link_exists_only_once_signed(day: str, drawn: bool, exported: Exporter,
+                                                   offline_page: OfflinePage) -> None:
+    page = open_map(offline_page, exported(day))
+    show(page)
+    links = page.locator(f"path.geomap-link-{ALLIANCE}")
+    assert (links.count() > 0) is drawn
+    if drawn:
+        box = links.first.bounding_box()
+        assert box and (box["width"] > 0 or box["height"] > 0)
+
+
+RECOGNISING = [STANCES[StanceKind.RECOGNISES_ALL], STANCES[StanceKind.RECOGNISES_SOME]]
+COLOURED = """keys => [...document.querySelectorAll('path.geomap-country, .leaflet-geomap-halos-pane path')]
+    .map(p => ({classes: [...p.classList], fill: (p.getAttribute('fill') || '').toUpperCase()}))"""
+
+
+def recognising_un_members(page: Any) -> list[str]:
+    """UN members drawn with a recognising stance's class or colour."""
+    un_members = {e.boundary_id for e in default_record().entities.values() if e.un_member}
+    keys = {f"geomap-{c.key}" for c in RECOGNISING}
+    colours = {c.color.upper() for c in RECOGNISING}
+    found = []
+    for path in page.evaluate(COLOURED, sorted(keys)):
+        ids = {c.removeprefix("geomap-") for c in path["classes"]} & un_members
+        if ids and (keys & set(path["classes"]) or path["fill"] in colours):
+            found += sorted(ids)
+    return found
+
+
+@pytest.mark.parametrize(("day", "recognisers"), [("2008-08-01", []), ("2015-01-23", ["RUS"])])
+def test_recognising_states_on_the_day(day: str, recognisers: list[str], exported: Exporter,
+                                       offline_page: OfflinePage, screenshot_dir: Path) -> None:
+    """Before Russia's recognition (2008-08-26) no UN member is coloured as recognising."""
+    page = open_map(offline_page, exported(day))
+    show(page, WORLD)
+    assert set(recognisers) <= set(recognising_un_members(page))
+    if not recognisers:
+        assert recognising_un_members(page) == []
+    page.screenshot(path=str(screenshot_dir / f"de-facto-{day}-world.png"))
+
+
+@pytest.mark.parametrize("worldview", ["de-jure", "recognising"])
+def test_other_worldviews_open_cleanly(worldview: str, exported: Exporter,
+                                       offline_page: OfflinePage, screenshot_dir: Path) -> None:
+    page = open_map(offline_page, exported(worldview=worldview))
+    show(page)
+    assert page.locator("path.geomap-ABK").count() > 0
+    page.screenshot(path=str(screenshot_dir / f"{worldview}-2015-01-23-caucasus.png"))
+
+
+def test_nothing_was_requested_from_the_network(exported: Exporter,
+                                                offline_page: OfflinePage) -> None:
+    """Load, pan the world, hover and click: zero requests leave the machine."""
+    page = open_map(offline_page, exported())
+    show(page, WORLD)
+    show(page)
+    hover_inside(page, "path.geomap-territory.geomap-SOS")
+    click_inside(page, "path.geomap-territory.geomap-SOS")
+    page.wait_for_timeout(300)
+    assert offline_page.blocked == []
+
+
+# --- escaping: hostile strings in the record stay text ---------------------------------------
+
+PAYLOAD = ("<script>window.__xss=1;alert('script')</script>"
+           "<img src=x onerror=\"window.__xss=1;alert('img')\">"
+           "</script><script>window.__xss=1</script>"
+           "${window.__xss=1}`+(window.__xss=1)+`"
+           "\"><svg onload=\"window.__xss=1\">'-(window.__xss=1)-'")
+HOSTILE_URLS = ("javascript:window.__xss=1;alert('url')", " JaVaScRiPt:window.__xss=1",
+                "data:text/html,<script>window.__xss=1</script>")
+TOML_STRING_FIELDS = re.compile(r'^(name|short_name|note|title|publisher|body|unit) = ".*"$',
+                                re.MULTILINE)
+
+
+def hostile_record(folder: Path) -> Any:
+    """The mini record with PAYLOAD in every name, note and source title.
+
+    The loader refuses non-http(s) source URLs (a first line of defence), so `javascript:`
+    URLs are put into the loaded record afterwards, to prove the map does not rely on it.
+    """
+    copy = folder / "hostile_record"
+    shutil.copytree(MINI_RECORD, copy)
+    for file in copy.glob("*.toml"):
+        text = file.read_text(encoding="utf-8")
+        text = TOML_STRING_FIELDS.sub(
+            lambda m: f"{m.group(1)} = {json.dumps(m.group(0).split(' = ', 1)[1][1:-1] + PAYLOAD)}",
+            text)
+        text = text.replace('{ title = "Test source"', "{ title = " + json.dumps("Test source" + PAYLOAD))
+        file.write_text(text, encoding="utf-8")
+    bad = copy / "entities.toml"
+    original = bad.read_text(encoding="utf-8")
+    bad.write_text(original.replace("https://example.org/fact", HOSTILE_URLS[0], 1), encoding="utf-8")
+    with pytest.raises(RecordError):
+        load_record(copy)
+    bad.write_text(original, encoding="utf-8")
+    return _with_hostile_urls(load_record(copy))
+
+
+def _with_hostile_urls(value: Any) -> Any:
+    """Every source in `value` (a record or any part of it), cited also at hostile URLs."""
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, tuple) and value and all(isinstance(v, Source) for v in value):
+        return value + tuple(dataclasses.replace(value[0], title=f"hostile {url}", url=url)
+                             for url in HOSTILE_URLS)
+    if isinstance(value, tuple):
+        return tuple(_with_hostile_urls(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _with_hostile_urls(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: _with_hostile_urls(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+CITED_LINKS_NOT_WEB = """[...document.querySelectorAll('a[href]')]
+    .filter(a => !a.getAttribute('href').startsWith('#'))  // Leaflet's own zoom and close buttons
+    .filter(a => !['http:', 'https:'].includes(a.protocol))
+    .map(a => a.getAttribute('href'))"""
+
+OPEN_EVERYTHING = """() => {
+    const layers = [];
+    map_0.eachLayer(layer => layers.push(layer));
+    for (const layer of layers) {
+        if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); }
+        if (layer.getPopup && layer.getPopup()) { layer.openPopup(); }
+    }
+    return layers.length;
+}"""
+
+
+@pytest.mark.parametrize("day", ["2015-01-23", "2009-01-01"])
+def test_hostile_strings_never_run_and_no_javascript_link_exists(
+        day: str, exported: Exporter, offline_page: OfflinePage, tmp_path: Path,
+        screenshot_dir: Path) -> None:
+    record = hostile_record(tmp_path)
+    assert PAYLOAD in record.entities["ABK"].name
+    page = open_map(offline_page, exported(day, record=record, name=f"hostile-{day}.html"))
+    show(page)
+    hover_inside(page, "path.geomap-territory.geomap-ABK")
+    click_inside(page, "path.geomap-territory.geomap-ABK")
+    if day == "2015-01-23":
+        page.screenshot(path=str(screenshot_dir / "hostile-record-popup.png"))
+    assert page.evaluate(OPEN_EVERYTHING) > 0
+    page.wait_for_timeout(500)  # let any injected image fail and any handler run
+    assert offline_page.dialogs == []
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator('a[href^="javascript:" i], a[href^=" javascript:" i]').count() == 0
+    assert page.evaluate(CITED_LINKS_NOT_WEB) == []
+    assert page.locator(".leaflet-container script, .leaflet-container iframe").count() == 0
+    assert "window.__xss" in page.locator(".leaflet-popup-content").first.inner_text(), \
+        "the payload should be shown as text"
