@@ -1,6 +1,381 @@
-"""Streamlit dashboard (placeholder until the dashboard lands)."""
+"""geomap dashboard: the map of a day and a worldview, its details, chart, timeline and downloads.
 
+Thin by design (DESIGN.md): widgets, caching and layout only. What is true on a day comes
+from `geodata` (`as_of`, `details`, `timeline`, `view`), how it is drawn and exported from
+`layers` (`build_map`, `render_html`, `render_geojson`). Every cache is keyed on plain
+values (ISO date, worldview, layer names), never on GeoDataFrames.
+
+Run: `streamlit run app.py` (or `bash scripts/dashboard`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
 import streamlit as st
+import streamlit_folium
+from streamlit_folium import st_folium
 
-st.title("geomap")
-st.write("The dashboard is being built; `geomap facts` and `geomap export` work today.")
+from geodata.details import Details, Fact, details, selectable_items
+from geodata.record import default_record
+from geodata.serialize import snapshot_to_dict
+from geodata.snapshot import Snapshot, as_of
+from geodata.timeline import key_dates, recognition_steps
+from geodata.validation import is_web_url
+from geodata.view import View, parse_view
+from geodata.worldviews import Worldview
+from layers.assets import make_offline
+from layers.export import render_geojson, render_html
+from layers.popups import sources_html, text
+from layers.map import DEFAULT_LAYERS, LAYER_NAMES, build_map
+
+# (Comments, not docstrings, below: Streamlit would print a bare string literal on the page.)
+# Session-state key under which st_folium keeps what the map returned.
+MAP_KEY = "map"
+# Session-state key of the item (entity id, ISO3 code or treaty id) whose details are shown.
+SELECTED = "selected"
+# What the map reports back: clicks only, so panning and zooming never rerun the script;
+# `last_object_clicked` (the click's position) makes a second click on the same shape count.
+CLICK_KEYS = ["last_active_drawing", "last_object_clicked", "last_object_clicked_tooltip"]
+MAP_HEIGHT = 720  # tall enough that the legend (bottom left) leaves Abkhazia clear
+
+
+# ---- cached work, keyed on plain values ------------------------------------------------
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def snapshot_of(day: str, worldview: str) -> Snapshot:
+    """The snapshot is immutable, so one object serves every session."""
+    return as_of(date.fromisoformat(day), worldview)
+
+
+_SEND_TO_FRONTEND: Callable[..., Any] = streamlit_folium._component_func
+_capturing = threading.Lock()
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the map …")
+def map_component(day: str, worldview: str, layers: tuple[str, ...],
+                  tiles: str | None) -> dict[str, Any]:
+    """What `st_folium` sends to its frontend for this view, prepared once and replayed.
+
+    `st_folium` renders the whole map again on every run (0.6 to 1 s here, mostly
+    recomputing bounds and re-serialising the GeoJSON), which would make every click and
+    control change slow. So it is run once per view with its frontend call captured,
+    and each run replays the captured arguments: the same script, assets, key and return
+    keys, byte for byte, as st_folium itself would send.
+    The map is made offline (`layers.assets.make_offline`) first: st_folium sends the map's
+    script and stylesheet links to its iframe, and folium's defaults point at CDNs.
+    """
+    captured: dict[str, Any] = {}
+    with _capturing:
+        streamlit_folium._component_func = lambda **kwargs: captured.update(kwargs)
+        try:
+            st_folium(make_offline(build_map(snapshot_of(day, worldview), layers=layers, tiles=tiles)),
+                      key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                      returned_objects=CLICK_KEYS)
+        finally:
+            streamlit_folium._component_func = _SEND_TO_FRONTEND
+    return captured
+
+
+def show_map(view: View, tiles: str | None) -> dict[str, Any] | None:
+    """The map of the view; returns what the reader last clicked (None before a click)."""
+    arguments = map_component(view.day.isoformat(), view.worldview.value, view.layers, tiles)
+    return _SEND_TO_FRONTEND(**arguments)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def export_html_of(day: str, worldview: str, layers: tuple[str, ...], tiles: str | None) -> str:
+    return render_html(snapshot_of(day, worldview), layers, tiles)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def geojson_of(day: str, worldview: str) -> str:
+    return render_geojson(snapshot_of(day, worldview))
+
+
+@st.cache_data(show_spinner=False)
+def record_json() -> str:
+    """The whole record as JSON: every fact with its sources, for other tools."""
+    record = default_record()
+    return json.dumps({"first_date": record.first_date.isoformat(),
+                       "last_date": record.last_date.isoformat(),
+                       **_plain(record)}, ensure_ascii=False, indent=1)
+
+
+@st.cache_data(show_spinner=False)
+def recognitions_csv() -> str:
+    record = default_record()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "by", "by_name", "of", "of_name", "since", "withdrawn", "sources"])
+    for r in record.recognitions:
+        writer.writerow([r.id, r.by, record.entities[r.by].name, r.of, record.entities[r.of].name,
+                         r.since.isoformat(), r.withdrawn.isoformat() if r.withdrawn else "",
+                         " ".join(s.url or s.document or s.title for s in r.sources + r.withdrawal_sources)])
+    return out.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, enums and dates as JSON-ready values (the record is frozen dataclasses)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# ---- the view: URL <-> widgets ---------------------------------------------------------
+
+def day_range() -> tuple[date, date]:
+    """From the record's first fact to today (or the last fact, if the clock is behind)."""
+    record = default_record()
+    return record.first_date, max(record.last_date, date.today())
+
+
+def open_view_from_url() -> list[str]:
+    """Once per session: the link's view becomes the widgets' state; returns the notices."""
+    first, last = day_range()
+    params = {key: st.query_params.get(key) for key in st.query_params}
+    view, notices = parse_view(params, first=first, last=last, default_day=last,
+                               layer_names=LAYER_NAMES, default_layers=DEFAULT_LAYERS)
+    st.session_state["day"] = view.day
+    st.session_state["worldview"] = view.worldview.value
+    for name in LAYER_NAMES:
+        st.session_state[f"layer:{name}"] = name in view.layers
+    return notices
+
+
+def write_view_to_url(view: View) -> None:
+    params = view.to_params()
+    if {key: st.query_params.get(key) for key in st.query_params} != params:
+        st.query_params.from_dict(params)
+
+
+def jump_to_key_date() -> None:
+    """Quick pick callback: set the date, then clear the pick so it reads as a menu again."""
+    picked = st.session_state.get("key_date")
+    if picked is not None:
+        st.session_state["day"] = picked
+    st.session_state["key_date"] = None
+
+
+def sidebar() -> tuple[View, str | None]:
+    first, last = day_range()
+    picks = {k.day: k.label for k in key_dates()}
+    with st.sidebar:
+        st.header("View")
+        st.date_input("Date", value=None, key="day", min_value=first, max_value=last, format="YYYY-MM-DD",
+                      help=f"Any day from {first.isoformat()} to {last.isoformat()}.")
+        st.selectbox("Jump to a key date", list(picks), key="key_date", index=None,
+                     placeholder="Recognitions, withdrawals, the alliance treaties …",
+                     format_func=lambda d: f"{d.isoformat()} · {picks[d]}", on_change=jump_to_key_date)
+        st.radio("Worldview", [w.value for w in Worldview], key="worldview",
+                 format_func=lambda w: Worldview(w).label)
+        st.subheader("Layers")
+        layers = tuple(name for name in LAYER_NAMES
+                       if st.toggle(name.capitalize(), key=f"layer:{name}"))
+        tiles = st.selectbox("Background tiles (online)", [None, "OpenStreetMap.Mapnik", "CartoDB.Positron"],
+                             format_func=lambda t: t or "None: vector world, works offline",
+                             help="Tiles are loaded from the internet; the default needs no network.")
+    if st.session_state["day"] is None:  # the reader cleared the field: keep a day on the map
+        st.session_state["day"] = last
+    view = View(st.session_state["day"], Worldview(st.session_state["worldview"]), layers)
+    return view, tiles
+
+
+# ---- clicks -> selection -----------------------------------------------------------------
+
+def clicked_item(returned: dict[str, Any] | None,
+                 labels: dict[str, str]) -> tuple[str, str | None] | None:
+    """(id, name) of what was clicked: a GeoJSON feature's `id` property, or else, for
+    shapes without one (treaty links, markers), the item whose name heads the tooltip
+    (the longest such name: the component flattens "<b>name</b><br>status" to "namestatus")."""
+    returned = returned or {}
+    feature = returned.get("last_active_drawing") or {}
+    properties = feature.get("properties") or {}
+    item = properties.get("id") or feature.get("id")
+    if item:
+        return str(item), properties.get("name")
+    tooltip = " ".join(str(returned.get("last_object_clicked_tooltip") or "").split())
+    named = [(i, name) for i, name in labels.items() if name and tooltip.startswith(name)]
+    return max(named, key=lambda pair: len(pair[1]), default=None)
+
+
+def follow_click(returned: dict[str, Any] | None, labels: dict[str, str]) -> None:
+    """Selects what was clicked, once per click (the map reports its last click every run)."""
+    token = json.dumps({k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str)
+    item = clicked_item(returned, labels)
+    if item and st.session_state.get("_last_click") != token:
+        st.session_state[SELECTED], st.session_state["_clicked_name"] = item
+    st.session_state["_last_click"] = token
+
+
+# ---- the details panel as safe HTML --------------------------------------------------------
+
+def _fact_html(fact: Fact) -> str:
+    said = f" — {text(fact.text)}" if fact.text else ""
+    note = f'<div class="note">{text(fact.note)}</div>' if fact.note else ""
+    sources = sources_html(fact.sources)
+    cited = f"<details><summary>sources</summary>{note}{sources}</details>" if sources or note else ""
+    return f"<li><b>{text(fact.label)}</b>{said}{cited}</li>"
+
+
+PANEL_STYLE = """<style>
+.geomap-details { font-size: 0.92rem; line-height: 1.4; }
+.geomap-details h3 { margin: 0 0 .3rem 0; font-size: 1.2rem; }
+.geomap-details h4 { margin: .8rem 0 .2rem 0; font-size: .95rem; }
+.geomap-details ul { margin: 0; padding-left: 1.1rem; }
+.geomap-details .empty, .geomap-details .note { color: #555; }
+.geomap-details .geomap-sources { font-size: .85rem; }
+.geomap-details details summary { cursor: pointer; color: #555; font-size: .85rem; }
+</style>"""
+
+
+def details_html(panel: Details) -> str:
+    """The panel as HTML: every string from the record escaped and sources linked only when
+    their URL is http(s), by the same helpers the map's popups use (`layers.popups`)."""
+    parts = [f'<div class="geomap-details" data-item="{text(panel.id)}">',
+             f"<h3>{text(panel.title)}</h3>", f"<p>{text(panel.summary)}</p>"]
+    for section in panel.sections:
+        parts.append(f'<section data-section="{text(section.key)}"><h4>{text(section.title)}</h4>')
+        if section.facts:
+            parts.append("<ul>" + "".join(_fact_html(f) for f in section.facts) + "</ul>")
+        else:
+            parts.append(f'<p class="empty">{text(section.empty)}</p>')
+        parts.append("</section>")
+    if panel.note:
+        parts.append(f'<h4>About</h4><p class="note">{text(panel.note)}</p>')
+    if panel.sources:
+        parts.append(f"<h4>Sources</h4>{sources_html(panel.sources)}")
+    parts.append("</div>")
+    return PANEL_STYLE + "".join(parts)
+
+
+def details_panel(snapshot: Snapshot) -> None:
+    items = dict(selectable_items(snapshot))
+    selected = st.session_state.get(SELECTED)
+    if selected and selected not in items:  # a state the record does not know, clicked on the map
+        items[selected] = st.session_state.get("_clicked_name") or selected
+    st.selectbox("Details for", list(items), key=SELECTED, index=None,
+                 format_func=lambda item: items[item],
+                 placeholder="Click the map, or choose a territory, state or treaty")
+    panel = details(snapshot, st.session_state.get(SELECTED) or "", items.get(selected))
+    if panel is None:
+        st.caption("Click a territory, a country or a treaty link on the map to see its status "
+                   "on this date, who recognises it since when, the treaties in force and the "
+                   "related events, each with its sources.")
+        return
+    st.html(details_html(panel))
+
+
+# ---- chart, timeline, downloads ------------------------------------------------------------
+
+@st.cache_data(show_spinner=False)
+def recognition_chart_spec(last: str) -> dict[str, Any]:
+    """The step chart as a Vega-Lite spec, built (and validated) by Altair once.
+
+    Only the marker of the chosen date changes from run to run, so `recognition_chart`
+    swaps that one data point instead of rebuilding and re-validating the chart (40 ms).
+    """
+    steps = recognition_steps()
+    frame = pd.DataFrame({"territory": [s.name for s in steps],
+                          "start": [s.start.isoformat() for s in steps],
+                          "UN members recognising": [s.count for s in steps]})
+    ends = frame.groupby("territory", as_index=False).last().assign(start=last)
+    lines = alt.Chart(pd.concat([frame, ends], ignore_index=True)).mark_line(interpolate="step-after").encode(
+        x=alt.X("start:T", title=None),
+        y=alt.Y("UN members recognising:Q", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("territory:N", legend=alt.Legend(orient="top", title=None)),
+        strokeDash=alt.StrokeDash("territory:N", legend=None),
+        tooltip=["territory:N", alt.Tooltip("start:T", title="from"), "UN members recognising:Q"])
+    marker = alt.Chart(pd.DataFrame({"chosen date": [last]})).mark_rule(
+        color="#d62728", strokeWidth=2).encode(x="chosen date:T", tooltip=["chosen date:T"])
+    return (lines + marker).properties(height=240).to_dict()
+
+
+def recognition_chart(view: View, last: date) -> None:
+    spec = recognition_chart_spec(last.isoformat())  # a copy: cache_data returns one per call
+    marker_data = spec["layer"][1]["data"]["name"]
+    spec["datasets"][marker_data] = [{"chosen date": view.day.isoformat()}]
+    st.vega_lite_chart(spec, width="stretch")
+
+
+def events_table(snapshot: Snapshot) -> None:
+    events = sorted(snapshot.events, key=lambda e: e.date, reverse=True)
+    first_link = lambda e: next((s.url for s in e.sources if s.url and is_web_url(s.url)), None)  # noqa: E731
+    frame = pd.DataFrame({
+        "date": [e.date.isoformat() for e in events],
+        "event": [e.title for e in events],
+        "kind": [e.kind for e in events],
+        "who": [", ".join(snapshot.name(i) for i in e.entities) for e in events],
+        "source": [first_link(e) for e in events],
+    })
+    st.dataframe(frame, hide_index=True, width="stretch", height=280,
+                 column_config={"source": st.column_config.LinkColumn("source", display_text="open")})
+
+
+def downloads(view: View, tiles: str | None) -> None:
+    """Generated only when clicked (deferred), from the same functions `geomap export` uses."""
+    key = (view.day.isoformat(), view.worldview.value)
+    stem = f"geomap-{key[0]}-{key[1]}"
+    columns = st.columns(4)
+    columns[0].download_button("Map (HTML, works offline)", lambda: export_html_of(*key, view.layers, tiles),
+                               file_name=f"{stem}.html", mime="text/html", on_click="ignore")
+    columns[1].download_button("Territories (GeoJSON)", lambda: geojson_of(*key),
+                               file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore")
+    columns[2].download_button("Facts of this day (JSON)",
+                               lambda: json.dumps(snapshot_to_dict(snapshot_of(*key)), ensure_ascii=False, indent=1),
+                               file_name=f"{stem}-facts.json", mime="application/json", on_click="ignore")
+    columns[3].download_button("Whole record (JSON)", record_json, file_name="geomap-record.json",
+                               mime="application/json", on_click="ignore")
+    st.download_button("Recognitions (CSV)", recognitions_csv, file_name="geomap-recognitions.csv",
+                       mime="text/csv", on_click="ignore")
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+def main() -> None:
+    st.set_page_config(page_title="geomap: Abkhazia and South Ossetia", layout="wide")
+    if "notices" not in st.session_state:
+        st.session_state["notices"] = open_view_from_url()
+    view, tiles = sidebar()
+    write_view_to_url(view)
+    day, worldview = view.day.isoformat(), view.worldview.value
+    snapshot = snapshot_of(day, worldview)
+
+    st.subheader("Abkhazia and South Ossetia: who recognises them, and the treaties that bind them")
+    st.caption(f"{day} · {view.worldview.label}. {view.worldview.convention}")
+    for notice in st.session_state["notices"]:
+        st.warning(notice, icon="⚠️")
+
+    map_column, panel_column = st.columns([2, 1], gap="medium")
+    with map_column:
+        follow_click(show_map(view, tiles), dict(selectable_items(snapshot)))
+    with panel_column, st.container(height=MAP_HEIGHT, border=False):
+        details_panel(snapshot)
+
+    chart_column, timeline_column = st.columns(2, gap="medium")
+    with chart_column:
+        st.subheader("UN member states recognising")
+        recognition_chart(view, day_range()[1])
+    with timeline_column:
+        st.subheader(f"Events up to {day}")
+        events_table(snapshot)
+    st.subheader("Downloads")
+    downloads(view, tiles)
+
+
+if __name__ == "__main__":  # `streamlit run` runs the script as __main__; tests import it too
+    main()

@@ -1,0 +1,315 @@
+"""The dashboard without a browser (streamlit.testing.v1.AppTest): widgets, links, clicks, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from geodata.details import Details, Fact, Section
+from geodata.model import Source
+from geodata.record import default_record
+from geodata.snapshot import as_of
+from geodata.worldviews import Worldview
+from layers.export import render_geojson, render_html
+from layers.map import DEFAULT_LAYERS, LAYER_NAMES
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+TIMEOUT = 180  # the first run builds a map on a shared, noisy machine
+ABKHAZIA_CLICK = {
+    "last_active_drawing": {"type": "Feature", "id": "ABK",
+                            "properties": {"id": "ABK", "name": "Abkhazia"},
+                            "geometry": {"type": "Point", "coordinates": [41.0, 43.0]}},
+    "last_object_clicked": {"lat": 43.0, "lng": 41.0},
+    "last_object_clicked_tooltip": "Abkhazia",
+}
+
+
+def open_app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def map_element(at: AppTest) -> Any:
+    (element,) = at.get("component_instance")
+    return element
+
+
+def map_args(at: AppTest) -> dict[str, Any]:
+    return json.loads(map_element(at).proto.json_args)
+
+
+def click(at: AppTest, value: dict[str, Any]) -> AppTest:
+    """What the map frontend does on a click: set the component's value, rerun."""
+    at.session_state[map_args(at)["key"]] = value
+    return at.run()
+
+
+def panel_html(at: AppTest) -> str:
+    panels = [h.value for h in at.html if "geomap-details" in h.value]
+    assert len(panels) == 1, "no details panel shown"
+    return panels[0]
+
+
+def section(html_text: str, key: str) -> str:
+    match = re.search(rf'<section data-section="{key}">(.*?)</section>', html_text, re.S)
+    assert match, f"no section {key}"
+    return match.group(1)
+
+
+def set_day(at: AppTest, day: date) -> AppTest:
+    at.sidebar.date_input(key="day").set_value(day)
+    return at.run()
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def last_day() -> date:
+    return max(default_record().last_date, date.today())
+
+
+def test_defaults_without_a_link() -> None:
+    at = open_app()
+    no_errors(at)
+    assert not at.warning
+    assert at.sidebar.date_input(key="day").value == last_day()
+    assert at.sidebar.radio(key="worldview").value == Worldview.DE_FACTO.value
+    assert len(at.sidebar.radio(key="worldview").options) == len(Worldview)
+    for name in LAYER_NAMES:
+        assert at.sidebar.toggle(key=f"layer:{name}").value == (name in DEFAULT_LAYERS)
+    assert url(at) == {"date": last_day().isoformat(), "worldview": "de-facto",
+                       "layers": ",".join(DEFAULT_LAYERS)}
+
+
+def test_map_reruns_on_clicks_only_and_loads_nothing_from_a_cdn() -> None:
+    args = map_args(open_app())
+    assert set(args["returned_objects"]) <= {"last_active_drawing", "last_object_clicked",
+                                             "last_object_clicked_tooltip"}
+    assert not {"bounds", "zoom", "center"} & set(args["returned_objects"])
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("data:") for link in links), links
+    assert "https://" not in args["header"]
+
+
+def test_a_link_reopens_its_view() -> None:
+    at = open_app(date="2015-01-23", worldview="de-jure", layers="territories,places")
+    no_errors(at)
+    assert not at.warning
+    assert at.sidebar.date_input(key="day").value == date(2015, 1, 23)
+    assert at.sidebar.radio(key="worldview").value == "de-jure"
+    assert [n for n in LAYER_NAMES if at.sidebar.toggle(key=f"layer:{n}").value] == \
+        ["territories", "places"]
+    assert url(at) == {"date": "2015-01-23", "worldview": "de-jure", "layers": "territories,places"}
+
+
+@pytest.mark.parametrize("params", [
+    {"date": "2015-13-45"},
+    {"date": "1800-01-01"},
+    {"date": "<script>alert(1)</script>"},
+    {"worldview": "klingon"},
+    {"layers": "territories,satellite"},
+    {"date": "x", "worldview": "y", "layers": "z"},
+])
+def test_a_bad_link_falls_back_with_a_notice(params: dict[str, str]) -> None:
+    at = open_app(**params)
+    no_errors(at)
+    assert len(at.warning) == len(params)
+    assert at.sidebar.date_input(key="day").value == last_day()
+    assert at.sidebar.radio(key="worldview").value == "de-facto"
+    assert url(at)["layers"] == ",".join(DEFAULT_LAYERS)
+    assert len(at.get("component_instance")) == 1  # the map is still there
+
+
+def test_controls_write_the_view_to_the_link() -> None:
+    at = open_app()
+    set_day(at, date(2009, 1, 1))
+    at.sidebar.radio(key="worldview").set_value("recognising")
+    at.sidebar.toggle(key=f"layer:{LAYER_NAMES[-1]}").set_value(False)
+    at.run()
+    no_errors(at)
+    assert url(at)["date"] == "2009-01-01" and url(at)["worldview"] == "recognising"
+    assert LAYER_NAMES[-1] not in url(at)["layers"].split(",")
+    assert "2009-01-01" in at.caption[0].value
+
+
+def test_key_dates_jump_the_date_control() -> None:
+    at = open_app()
+    picks = at.sidebar.selectbox(key="key_date")
+    assert {date(2008, 8, 26), date(2009, 12, 16), date(2014, 3, 31), date(2014, 11, 24),
+            date(2015, 1, 23), date(2018, 5, 29)} <= set(picks.options_values
+                                                         if hasattr(picks, "options_values") else
+                                                         [date.fromisoformat(o[:10]) for o in picks.options])
+    picks.set_value(date(2015, 1, 23))
+    at.run()
+    no_errors(at)
+    assert at.sidebar.date_input(key="day").value == date(2015, 1, 23)
+    assert at.sidebar.selectbox(key="key_date").value is None  # reads as a menu again
+    assert url(at)["date"] == "2015-01-23"
+
+
+def test_clicking_abkhazia_opens_its_details() -> None:
+    at = open_app(date="2015-06-01")
+    assert not [h for h in at.html if "geomap-details" in h.value]
+    click(at, ABKHAZIA_CLICK)
+    no_errors(at)
+    recognised = section(panel_html(at), "recognised-un")
+    for state in ("Russia", "Nicaragua", "Venezuela", "Nauru"):
+        assert state in recognised
+    assert "Syria" not in recognised and "Tuvalu" not in recognised
+    assert 'href="https://' in recognised or 'href="http://' in recognised
+
+    set_day(at, date(2008, 8, 1))  # the selection stays, the facts follow the date
+    no_errors(at)
+    recognised = section(panel_html(at), "recognised-un")
+    assert "No UN member state recognises Abkhazia" in recognised
+    assert "<li>" not in recognised
+
+
+def test_a_second_click_on_the_same_shape_reselects_it() -> None:
+    at = open_app(date="2015-06-01")
+    click(at, ABKHAZIA_CLICK)
+    at.selectbox(key="selected").set_value("GEO")
+    at.run()
+    assert "Georgia" in panel_html(at)
+    at.run()  # the map still reports its last click: that must not undo the choice
+    assert 'data-item="GEO"' in panel_html(at)
+    click(at, {**ABKHAZIA_CLICK, "last_object_clicked": {"lat": 43.1, "lng": 41.2}})
+    assert 'data-item="ABK"' in panel_html(at)
+
+
+def test_clicking_a_state_the_record_does_not_know() -> None:
+    at = open_app(date="2015-06-01")
+    feature = {"type": "Feature", "properties": {"id": "FRA", "name": "France"}, "geometry": None}
+    click(at, {**ABKHAZIA_CLICK, "last_active_drawing": feature})
+    no_errors(at)
+    assert "France does not recognise Abkhazia or South Ossetia" in panel_html(at)
+
+
+def test_clicking_a_treaty_link_selects_it_by_its_tooltip() -> None:
+    """Treaty links are plain polylines without a feature id; their tooltip names them."""
+    at = open_app(date="2015-06-01")
+    line = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": []}}
+    click(at, {"last_active_drawing": line, "last_object_clicked": {"lat": 50, "lng": 40},
+               "last_object_clicked_tooltip": "Russia–Abkhazia alliance (2014)in force"})
+    no_errors(at)
+    assert 'data-item="rus-abk-alliance-2014"' in panel_html(at)
+
+
+def test_treaty_details_from_the_picker() -> None:
+    at = open_app(date="2015-01-23")
+    at.selectbox(key="selected").set_value("rus-abk-alliance-2014")
+    at.run()
+    no_errors(at)
+    steps = section(panel_html(at), "steps")
+    assert "State Duma" in steps and "Signed" in steps
+
+
+def test_the_panel_escapes_everything_and_links_only_web_urls() -> None:
+    import app
+
+    evil = "<script>alert(1)</script> *bold* [x](javascript:alert(1))"
+    panel = Details("X<1>", "territory", evil, evil, (
+        Section("s\"x", evil, (Fact(evil, evil, None, (
+            Source(evil, url="javascript:alert(1)"), Source(evil, url="https://example.org/?a=1&b=<2>"),
+            Source(evil, document=evil)), evil),), evil),), (Source(evil, url="data:text/html,hi"),), evil)
+    text = app.details_html(panel)
+    assert "<script>" not in text
+    assert re.findall(r'href="([^"]*)"', text) == ["https://example.org/?a=1&amp;b=&lt;2&gt;"]
+    assert text.count("<a ") == 1
+    assert "&lt;script&gt;" in text
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Callable[[], Any]]]:
+    """The download buttons' generators by file name (they run when a reader clicks)."""
+    found: dict[str, Callable[[], Any]] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, callable_: Callable[[], Any], mimetype: str | None,
+            coordinates: str, file_name: str | None = None, **kwargs: Any) -> str:
+        found[file_name or coordinates] = callable_
+        return original(self, callable_, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    yield found
+
+
+def text_of(data: Any) -> str:
+    return data.decode("utf-8") if isinstance(data, bytes) else str(data)
+
+
+def test_downloads_hold_the_current_view(deferred_downloads: dict[str, Callable[[], Any]]) -> None:
+    at = open_app(date="2015-01-23", worldview="de-jure", layers="territories")
+    no_errors(at)
+    stem = "geomap-2015-01-23-de-jure"
+    assert {f"{stem}.html", f"{stem}.geojson", f"{stem}-facts.json", "geomap-record.json",
+            "geomap-recognitions.csv"} <= set(deferred_downloads)
+    snapshot = as_of(date(2015, 1, 23), "de-jure")
+
+    page = text_of(deferred_downloads[f"{stem}.html"]())
+    assert page == render_html(snapshot, ["territories"], None)  # exactly what `geomap export` writes
+
+    geojson = json.loads(text_of(deferred_downloads[f"{stem}.geojson"]()))
+    assert geojson == json.loads(render_geojson(snapshot))
+    assert geojson["as_of"] == "2015-01-23" and geojson["worldview"] == "de-jure"
+
+    facts = json.loads(text_of(deferred_downloads[f"{stem}-facts.json"]()))
+    abkhazia = next(t for t in facts["territories"] if t["id"] == "ABK")
+    assert {r["id"] for r in abkhazia["recognized_by"]} >= {"RUS", "NIC", "VEN", "NRU"}
+
+    record = json.loads(text_of(deferred_downloads["geomap-record.json"]()))
+    assert len(record["recognitions"]) == len(default_record().recognitions)
+    assert record["recognitions"][0]["sources"][0]["title"]
+
+    rows = list(csv.DictReader(io.StringIO(text_of(deferred_downloads["geomap-recognitions.csv"]()))))
+    tuvalu = next(r for r in rows if r["id"] == "tuv-abk")
+    assert tuvalu["withdrawn"] == "2014-03-31" and tuvalu["of_name"] == "Abkhazia"
+
+
+def test_chart_marks_the_chosen_date_and_timeline_stops_there() -> None:
+    at = open_app(date="2012-01-01")
+    no_errors(at)
+    (chart,) = at.get("vega_lite_chart")
+    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+    marker = next(f for f in frames if "chosen date" in f.columns)
+    assert list(marker["chosen date"]) == ["2012-01-01"]
+    steps = next(f for f in frames if "UN members recognising" in f.columns)
+    assert set(steps["territory"]) == {"Abkhazia", "South Ossetia"}
+    (table,) = at.dataframe
+    days = list(table.value["date"])
+    assert days and max(days) <= "2012-01-01" and "2011-09-18" in days
+
+
+def test_warm_rerun_after_a_date_change_is_fast() -> None:
+    """Server time of a rerun once the caches hold both days (printed for the record)."""
+    at = open_app(date="2015-01-23")
+    set_day(at, date(2008, 8, 1))
+    timings = []
+    for day in [date(2015, 1, 23), date(2008, 8, 1)] * 3:
+        start = time.perf_counter()
+        set_day(at, day)
+        timings.append(time.perf_counter() - start)
+    no_errors(at)
+    best = min(timings) * 1000
+    print(f"warm rerun after a date change: best {best:.0f} ms, "
+          f"median {sorted(timings)[len(timings) // 2] * 1000:.0f} ms")
+    assert best < 500, f"a warm rerun took {best:.0f} ms (target 150 ms)"

@@ -1,0 +1,129 @@
+"""The real dashboard in Debian's Chromium, every non-loopback request blocked and counted.
+
+`streamlit run app.py` on a free loopback port; the map must draw inside the st_folium
+iframe with no network (Leaflet comes inline, not from a CDN), a click on Abkhazia must
+open its details, the date control must change them, and panning and zooming must not
+rerun the script. Screenshots go to test-output/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard_browser import (
+    ABKHAZIA,
+    MAP_FRAME,
+    click_on_map,
+    details_section,
+    fit_map,
+    run_dashboard,
+    set_date,
+    wait_for_map,
+)
+from offline_browser import OfflinePage, open_offline
+
+pytestmark = pytest.mark.browser
+
+UN_RECOGNISERS_2015 = ("Russia", "Nicaragua", "Venezuela", "Nauru")
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def dashboard_url() -> Iterator[str]:
+    with run_dashboard() as url:
+        yield url
+
+
+@pytest.fixture
+def dashboard_page(browser: Any) -> Iterator[OfflinePage]:
+    """A page that may reach the local server and nothing else; every other request counted."""
+    opened = open_offline(browser, allow_loopback=True, viewport=VIEWPORT)
+    yield opened
+    opened.page.context.close()
+
+
+def count_sent_frames(page: Any) -> list[int]:
+    """A live count of websocket messages the page sends: each rerun request is one."""
+    sent = [0]
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _frame: sent.__setitem__(0, sent[0] + 1)))
+    return sent
+
+
+def test_dashboard_offline_click_date_and_no_rerun_on_pan(
+        dashboard_url: str, dashboard_page: OfflinePage, screenshot_dir: Path) -> None:
+    page = dashboard_page.page
+    sent = count_sent_frames(page)
+    started = time.perf_counter()
+    page.goto(f"{dashboard_url}/?date=2015-06-01&worldview=de-facto")
+    wait_for_map(page)
+    drawn = time.perf_counter() - started
+    print(f"time to map drawn: {drawn:.2f} s")
+    page.wait_for_timeout(1500)  # let the page settle (the component reports its first value)
+
+    # Pan and zoom: the map reports clicks only, so the script must not run again.
+    before = sent[0]
+    box = page.locator(MAP_FRAME).bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*centre)
+    page.mouse.down()
+    page.mouse.move(centre[0] + 120, centre[1] + 60, steps=8)
+    page.mouse.up()
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(800)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(2000)
+    reruns = sent[0] - before
+    print(f"messages sent to the server on pan and zoom: {reruns}")
+    assert reruns == 0, f"panning and zooming sent {reruns} message(s): the script reran"
+    fit_map(page, ABKHAZIA)
+    page.wait_for_timeout(500)
+    assert sent[0] == before, "fitting the view sent a message"
+
+    before = sent[0]
+    click_on_map(page, "path.geomap-territory.geomap-ABK")
+    recognised = details_section(page, "ABK", "recognised-un")
+    assert sent[0] > before, "a click reached the server without a message: the count is blind"
+    for state in UN_RECOGNISERS_2015:
+        assert state in recognised, f"{state} missing from the 2015 panel: {recognised}"
+    page.screenshot(path=str(screenshot_dir / "dashboard-2015-06-01-abkhazia.png"))
+
+    set_date(page, "2008-08-01")
+    page.locator('.geomap-details[data-item="ABK"] section[data-section="recognised-un"]'
+                 ':has-text("No UN member state")').wait_for(timeout=30_000)
+    recognised = details_section(page, "ABK", "recognised-un")
+    for state in UN_RECOGNISERS_2015 + ("Syria", "Tuvalu", "Vanuatu"):
+        assert state not in recognised, f"{state} listed on 2008-08-01: {recognised}"
+    wait_for_map(page)
+    assert "date=2008-08-01" in page.url
+    page.screenshot(path=str(screenshot_dir / "dashboard-2008-08-01-abkhazia.png"))
+
+    assert dashboard_page.blocked == [], f"the dashboard reached out: {dashboard_page.blocked}"
+    assert dashboard_page.errors == [], f"the page raised: {dashboard_page.errors}"
+
+
+def test_clicking_a_treaty_link_opens_the_treaty(dashboard_url: str, dashboard_page: OfflinePage,
+                                                 screenshot_dir: Path) -> None:
+    page = dashboard_page.page
+    page.goto(f"{dashboard_url}/?date=2015-06-01&layers=alliances")
+    page.frame_locator(MAP_FRAME).locator("path.geomap-link").first.wait_for(state="attached", timeout=60_000)
+    fit_map(page, ((41.5, 36.0), (56.5, 46.0)))  # Sukhumi to Moscow
+    click_on_map(page, "path.geomap-link.geomap-link-rus-abk-alliance-2014")
+    steps = details_section(page, "rus-abk-alliance-2014", "steps")
+    assert "State Duma" in steps and "2015-01-23" in steps
+    page.screenshot(path=str(screenshot_dir / "dashboard-2015-06-01-treaty.png"))
+    assert dashboard_page.blocked == []
+
+
+def test_a_bad_link_shows_a_notice_in_the_browser(dashboard_url: str, dashboard_page: OfflinePage) -> None:
+    page = dashboard_page.page
+    page.goto(f"{dashboard_url}/?date=someday&worldview=klingon")
+    page.locator('[data-testid="stAlertContentWarning"]').first.wait_for(timeout=60_000)
+    warnings = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
+    assert any("someday" in w for w in warnings) and any("klingon" in w for w in warnings)
+    wait_for_map(page)
+    assert dashboard_page.blocked == []
