@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import importlib
 import re
-import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -210,13 +209,10 @@ def drawn_count(chromium: Any, url: str, route: CdnRoute | None = None) -> int:
         return wait_stable(lambda: count_paths(page))[0]
 
 
-def time_to_drawn(chromium: Any, url: str, expected: int, repeat: int,
-                  route: CdnRoute | None = None) -> dict[str, Any]:
-    """Median (and all) milliseconds from navigation start to `expected` paths drawn."""
-    samples = []
-    for _ in range(repeat):
-        with _page(chromium, route, expected) as page:
-            page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-            handle = page.wait_for_function("window.__drawnAt", timeout=TIMEOUT_MS, polling=50)
-            samples.append(float(handle.json_value()))
-    return {"median_ms": statistics.median(samples), "samples_ms": samples, "paths": expected}
+def time_to_drawn(chromium: Any, url: str, expected: int,
+                  route: CdnRoute | None = None) -> float:
+    """Milliseconds from navigation start to `expected` paths drawn, in a fresh context."""
+    with _page(chromium, route, expected) as page:
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        handle = page.wait_for_function("window.__drawnAt", timeout=TIMEOUT_MS, polling=50)
+        return float(handle.json_value())
