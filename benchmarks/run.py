@@ -265,13 +265,18 @@ def verdicts(results: dict[str, Any]) -> dict[str, str]:
 # --- reporting ---------------------------------------------------------------------------
 
 
+def _first_line(text: str, width: int = 80) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
 def _cell(section: dict[str, Any] | None, key: str, fmt: str) -> str:
     if section is None:
         return "-"
     if "missing" in section:
-        return f"n/a (missing: {section['missing']})"
+        return f"n/a (missing: {_first_line(section['missing'])})"
     if "error" in section:
-        return f"n/a (error: {section['error'][:60]})"
+        return f"n/a (error: {_first_line(section['error'])})"
     value = section.get(key)
     if value is None:
         return "n/a"
