@@ -10,8 +10,6 @@ Run: `streamlit run app.py` (or `bash scripts/dashboard`).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import threading
 from collections.abc import Callable
@@ -24,9 +22,9 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from geodata.details import Details, Fact, details, selectable_items
+from geodata.details import Details, Fact, details, link_between, selectable_items
 from geodata.record import default_record
-from geodata.serialize import snapshot_to_dict
+from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
 from geodata.snapshot import Snapshot, as_of
 from geodata.timeline import key_dates, recognition_steps
 from geodata.validation import is_web_url
@@ -34,8 +32,8 @@ from geodata.view import View, parse_view
 from geodata.worldviews import Worldview
 from layers.assets import make_offline
 from layers.export import render_geojson, render_html
-from layers.popups import sources_html, text
 from layers.map import DEFAULT_LAYERS, LAYER_NAMES, build_map
+from layers.popups import sources_html, text
 
 # (Comments, not docstrings, below: Streamlit would print a bare string literal on the page.)
 # Session-state key under which st_folium keeps what the map returned.
@@ -56,8 +54,23 @@ def snapshot_of(day: str, worldview: str) -> Snapshot:
     return as_of(date.fromisoformat(day), worldview)
 
 
-_SEND_TO_FRONTEND: Callable[..., Any] = streamlit_folium._component_func
-_capturing = threading.Lock()
+class _Capture:
+    """Stands in for st_folium's call to its frontend while a map is prepared."""
+
+    def __init__(self, original: Callable[..., Any]) -> None:
+        self.original = original
+        self.arguments: dict[str, Any] = {}
+
+    def __call__(self, **arguments: Any) -> None:
+        self.arguments = arguments
+
+
+@st.cache_resource
+def map_frontend() -> tuple[Callable[..., Any], threading.Lock]:
+    """st_folium's frontend call and the lock around capturing it, once per process (this
+    script runs again on every rerun, so module-level objects would not be shared)."""
+    call = streamlit_folium._component_func
+    return getattr(call, "original", call), threading.Lock()
 
 
 @st.cache_resource(max_entries=32, show_spinner="Drawing the map …")
@@ -73,22 +86,24 @@ def map_component(day: str, worldview: str, layers: tuple[str, ...],
     The map is made offline (`layers.assets.make_offline`) first: st_folium sends the map's
     script and stylesheet links to its iframe, and folium's defaults point at CDNs.
     """
-    captured: dict[str, Any] = {}
-    with _capturing:
-        streamlit_folium._component_func = lambda **kwargs: captured.update(kwargs)
+    m = make_offline(build_map(snapshot_of(day, worldview), layers=layers, tiles=tiles))
+    send, lock = map_frontend()
+    capture = _Capture(send)
+    with lock:
+        streamlit_folium._component_func = capture
         try:
-            st_folium(make_offline(build_map(snapshot_of(day, worldview), layers=layers, tiles=tiles)),
-                      key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+            st_folium(m, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                       returned_objects=CLICK_KEYS)
         finally:
-            streamlit_folium._component_func = _SEND_TO_FRONTEND
-    return captured
+            streamlit_folium._component_func = send
+    return capture.arguments
 
 
 def show_map(view: View, tiles: str | None) -> dict[str, Any] | None:
     """The map of the view; returns what the reader last clicked (None before a click)."""
     arguments = map_component(view.day.isoformat(), view.worldview.value, view.layers, tiles)
-    return _SEND_TO_FRONTEND(**arguments)
+    send, _ = map_frontend()
+    return send(**arguments)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -103,37 +118,12 @@ def geojson_of(day: str, worldview: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def record_json() -> str:
-    """The whole record as JSON: every fact with its sources, for other tools."""
-    record = default_record()
-    return json.dumps({"first_date": record.first_date.isoformat(),
-                       "last_date": record.last_date.isoformat(),
-                       **_plain(record)}, ensure_ascii=False, indent=1)
+    return json.dumps(record_to_dict(default_record()), ensure_ascii=False, indent=1)
 
 
 @st.cache_data(show_spinner=False)
 def recognitions_csv() -> str:
-    record = default_record()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "by", "by_name", "of", "of_name", "since", "withdrawn", "sources"])
-    for r in record.recognitions:
-        writer.writerow([r.id, r.by, record.entities[r.by].name, r.of, record.entities[r.of].name,
-                         r.since.isoformat(), r.withdrawn.isoformat() if r.withdrawn else "",
-                         " ".join(s.url or s.document or s.title for s in r.sources + r.withdrawal_sources)])
-    return out.getvalue()
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses, enums and dates as JSON-ready values (the record is frozen dataclasses)."""
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    return recognitions_to_csv(default_record())
 
 
 # ---- the view: URL <-> widgets ---------------------------------------------------------
@@ -163,6 +153,12 @@ def write_view_to_url(view: View) -> None:
         st.query_params.from_dict(params)
 
 
+def keep_a_day() -> None:
+    """The reader cleared the date field: show the last day rather than no map."""
+    if st.session_state.get("day") is None:
+        st.session_state["day"] = day_range()[1]
+
+
 def jump_to_key_date() -> None:
     """Quick pick callback: set the date, then clear the pick so it reads as a menu again."""
     picked = st.session_state.get("key_date")
@@ -177,7 +173,7 @@ def sidebar() -> tuple[View, str | None]:
     with st.sidebar:
         st.header("View")
         st.date_input("Date", value=None, key="day", min_value=first, max_value=last, format="YYYY-MM-DD",
-                      help=f"Any day from {first.isoformat()} to {last.isoformat()}.")
+                      help=f"Any day from {first.isoformat()} to {last.isoformat()}.", on_change=keep_a_day)
         st.selectbox("Jump to a key date", list(picks), key="key_date", index=None,
                      placeholder="Recognitions, withdrawals, the alliance treaties …",
                      format_func=lambda d: f"{d.isoformat()} · {picks[d]}", on_change=jump_to_key_date)
@@ -189,34 +185,38 @@ def sidebar() -> tuple[View, str | None]:
         tiles = st.selectbox("Background tiles (online)", [None, "OpenStreetMap.Mapnik", "CartoDB.Positron"],
                              format_func=lambda t: t or "None: vector world, works offline",
                              help="Tiles are loaded from the internet; the default needs no network.")
-    if st.session_state["day"] is None:  # the reader cleared the field: keep a day on the map
-        st.session_state["day"] = last
-    view = View(st.session_state["day"], Worldview(st.session_state["worldview"]), layers)
+    view = View(st.session_state["day"] or last, Worldview(st.session_state["worldview"]), layers)
     return view, tiles
 
 
 # ---- clicks -> selection -----------------------------------------------------------------
 
-def clicked_item(returned: dict[str, Any] | None,
+def clicked_item(returned: dict[str, Any] | None, snapshot: Snapshot,
                  labels: dict[str, str]) -> tuple[str, str | None] | None:
-    """(id, name) of what was clicked: a GeoJSON feature's `id` property, or else, for
-    shapes without one (treaty links, markers), the item whose name heads the tooltip
-    (the longest such name: the component flattens "<b>name</b><br>status" to "namestatus")."""
+    """(id, name) of what was clicked: a GeoJSON feature's `id` property; for a treaty link
+    (a plain polyline) the pair of parties whose capitals it joins; else the item whose name
+    heads the tooltip (the longest such name: the component flattens "<b>name</b><br>status"
+    to "namestatus")."""
     returned = returned or {}
     feature = returned.get("last_active_drawing") or {}
     properties = feature.get("properties") or {}
     item = properties.get("id") or feature.get("id")
     if item:
         return str(item), properties.get("name")
+    line = (feature.get("geometry") or {}).get("coordinates") or []
+    if (feature.get("geometry") or {}).get("type") == "LineString" and len(line) >= 2:
+        pair = link_between(snapshot, tuple(line[0]), tuple(line[-1]))
+        if pair:
+            return pair, None
     tooltip = " ".join(str(returned.get("last_object_clicked_tooltip") or "").split())
     named = [(i, name) for i, name in labels.items() if name and tooltip.startswith(name)]
     return max(named, key=lambda pair: len(pair[1]), default=None)
 
 
-def follow_click(returned: dict[str, Any] | None, labels: dict[str, str]) -> None:
+def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> None:
     """Selects what was clicked, once per click (the map reports its last click every run)."""
     token = json.dumps({k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str)
-    item = clicked_item(returned, labels)
+    item = clicked_item(returned, snapshot, dict(selectable_items(snapshot)))
     if item and st.session_state.get("_last_click") != token:
         st.session_state[SELECTED], st.session_state["_clicked_name"] = item
     st.session_state["_last_click"] = token
@@ -266,8 +266,9 @@ def details_html(panel: Details) -> str:
 def details_panel(snapshot: Snapshot) -> None:
     items = dict(selectable_items(snapshot))
     selected = st.session_state.get(SELECTED)
-    if selected and selected not in items:  # a state the record does not know, clicked on the map
-        items[selected] = st.session_state.get("_clicked_name") or selected
+    if selected and selected not in items:  # a treaty link, or a state the record does not know
+        shown = details(snapshot, selected, st.session_state.get("_clicked_name"))
+        items[selected] = shown.title if shown else selected
     st.selectbox("Details for", list(items), key=SELECTED, index=None,
                  format_func=lambda item: items[item],
                  placeholder="Click the map, or choose a territory, state or treaty")
@@ -362,7 +363,7 @@ def main() -> None:
 
     map_column, panel_column = st.columns([2, 1], gap="medium")
     with map_column:
-        follow_click(show_map(view, tiles), dict(selectable_items(snapshot)))
+        follow_click(show_map(view, tiles), snapshot)
     with panel_column, st.container(height=MAP_HEIGHT, border=False):
         details_panel(snapshot)
 

@@ -23,7 +23,12 @@ from datetime import date
 from geodata.model import Dispute, Entity, Event, Recognition, Source, Treaty
 from geodata.snapshot import Snapshot, StanceKind, TreatyStage, TreatyState
 
-__all__ = ["Details", "Fact", "Section", "details", "selectable_items"]
+__all__ = ["Details", "Fact", "Section", "details", "link_between", "pair_id", "selectable_items"]
+
+PAIR_SEPARATOR = "+"
+"""A pair of parties as one item id, "RUS+ABK": what a link between two capitals stands for."""
+CAPITAL_TOLERANCE = 0.05
+"""Degrees within which a link's end point is taken to be a capital."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Detail
     """
     if not item_id:
         return None
+    if PAIR_SEPARATOR in item_id:
+        return _pair_details(snapshot, tuple(item_id.split(PAIR_SEPARATOR)))
     treaty = next((t for t in snapshot.record.treaties if t.id == item_id), None)
     if treaty is not None:
         return _treaty_details(snapshot, treaty)
@@ -98,6 +105,29 @@ def selectable_items(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
                      if e.kind == "state"), key=lambda pair: pair[1])
     treaties = [(t.treaty.id, t.treaty.short_name) for t in snapshot.treaties]
     return tuple(territories + states + treaties)
+
+
+def pair_id(a: str, b: str) -> str:
+    return f"{a}{PAIR_SEPARATOR}{b}"
+
+
+def link_between(snapshot: Snapshot, start: tuple[float, float], end: tuple[float, float]) -> str | None:
+    """The pair id of the parties whose capitals a link joins, from its end points (lon, lat).
+
+    A map link carries no id of its own, but its ends are capitals the record locates, so
+    the pair it stands for follows from the record alone, whatever the link is styled as.
+    """
+    def capital_at(point: tuple[float, float]) -> str | None:
+        lon, lat = (point[0] + 180) % 360 - 180, point[1]  # links may be unwrapped past 180
+        for entity in snapshot.record.entities.values():
+            place = snapshot.record.places.get(entity.capital or "")
+            if place and abs(place.lat - lat) < CAPITAL_TOLERANCE and \
+                    abs((place.lon - lon + 180) % 360 - 180) < CAPITAL_TOLERANCE:
+                return entity.id
+        return None
+
+    a, b = capital_at(start), capital_at(end)
+    return pair_id(a, b) if a and b and a != b else None
 
 
 def _find_entity(snapshot: Snapshot, item_id: str) -> Entity | None:
@@ -267,3 +297,22 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
     )
     summary = f"On {day}: {_stage_text(state)}. Parties: {parties}."
     return Details(treaty.id, "treaty", treaty.name, summary, sections, treaty.sources, treaty.note)
+
+
+def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
+    """Every treaty between two parties that is signed and not ended on the day."""
+    names = " – ".join(snapshot.name(p) for p in pair)
+    current = [t for t in snapshot.treaties
+               if set(pair) <= set(t.treaty.parties) and t.stage is not TreatyStage.ENDED]
+    summary = (f"On {snapshot.as_of.isoformat()}: {len(current)} treat"
+               f"{'y' if len(current) == 1 else 'ies'} signed and not ended.")
+    step_days = {d for t in current for d in [t.treaty.signed, t.treaty.in_force, *(r.date for r in t.ratifications)]}
+    related = [e for e in snapshot.events if e.date in step_days and set(pair) <= set(e.entities)]
+    sections = (
+        Section("treaties", "Treaties signed and not ended",
+                tuple(_treaty_fact(snapshot, t) for t in reversed(current)),
+                "No treaty binds them on this date."),
+        _disputes_section(snapshot, [("treaty", t.treaty.id) for t in current]),
+        _events_section(snapshot, related),
+    )
+    return Details(PAIR_SEPARATOR.join(pair), "pair", names, summary, sections)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 from datetime import date
 from typing import Any
 
-from geodata.model import Recognition, Source
+from geodata.model import Recognition, Record, Source
 from geodata.snapshot import Snapshot, TerritoryState, TreatyState
 
-__all__ = ["snapshot_to_dict", "territory_to_dict", "treaty_to_dict", "sources_to_list"]
+__all__ = [
+    "recognitions_to_csv",
+    "record_to_dict",
+    "snapshot_to_dict",
+    "sources_to_list",
+    "territory_to_dict",
+    "treaty_to_dict",
+]
 
 
 def sources_to_list(sources: tuple[Source, ...]) -> list[dict[str, str]]:
@@ -79,3 +89,35 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
         "territories": [territory_to_dict(snapshot, t) for t in snapshot.territories],
         "treaties": [treaty_to_dict(snapshot, t) for t in snapshot.treaties],
     }
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, dicts, tuples and dates as JSON-ready values (enums are already strings)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The whole record, every fact with its sources, as one JSON-ready object (a download)."""
+    return {"first_date": record.first_date.isoformat(), "last_date": record.last_date.isoformat(),
+            **_plain(record)}
+
+
+def recognitions_to_csv(record: Record) -> str:
+    """One row per recognition, names beside ids and every source, for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "by", "by_name", "of", "of_name", "since", "withdrawn", "sources"])
+    for r in record.recognitions:
+        sources = r.sources + r.withdrawal_sources
+        writer.writerow([r.id, r.by, record.entities[r.by].name, r.of, record.entities[r.of].name,
+                         r.since.isoformat(), _iso(r.withdrawn) or "",
+                         " ".join(s.url or s.document or s.title for s in sources)])
+    return out.getvalue()

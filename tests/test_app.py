@@ -204,14 +204,29 @@ def test_clicking_a_state_the_record_does_not_know() -> None:
     assert "France does not recognise Abkhazia or South Ossetia" in panel_html(at)
 
 
-def test_clicking_a_treaty_link_selects_it_by_its_tooltip() -> None:
-    """Treaty links are plain polylines without a feature id; their tooltip names them."""
+def test_clicking_a_treaty_link_opens_the_treaties_of_its_two_capitals() -> None:
+    """Treaty links are plain polylines without a feature id; their ends are capitals."""
     at = open_app(date="2015-06-01")
-    line = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": []}}
-    click(at, {"last_active_drawing": line, "last_object_clicked": {"lat": 50, "lng": 40},
-               "last_object_clicked_tooltip": "Russia–Abkhazia alliance (2014)in force"})
+    places = default_record().places
+    capital = lambda entity: places[default_record().entities[entity].capital]  # noqa: E731
+    moscow_to_sukhumi = [[capital("RUS").lon, capital("RUS").lat], [39.0, 50.0],
+                         [capital("ABK").lon, capital("ABK").lat]]
+    line = {"type": "Feature", "properties": {},
+            "geometry": {"type": "LineString", "coordinates": moscow_to_sukhumi}}
+    click(at, {"last_active_drawing": line, "last_object_clicked": {"lat": 50, "lng": 39},
+               "last_object_clicked_tooltip": "Russia – Abkhazia: 5 treaties"})
     no_errors(at)
-    assert 'data-item="rus-abk-alliance-2014"' in panel_html(at)
+    treaties = section(panel_html(at), "treaties")
+    assert 'data-item="RUS+ABK"' in panel_html(at)
+    assert "Russia–Abkhazia alliance (2014)" in treaties and "in force since 2015-03-05" in treaties
+
+
+def test_a_tooltip_names_what_has_no_id() -> None:
+    at = open_app(date="2015-06-01")
+    marker = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
+    click(at, {"last_active_drawing": marker, "last_object_clicked": {"lat": 0, "lng": 0},
+               "last_object_clicked_tooltip": "Nauruhalo: recognises both"})
+    assert 'data-item="NRU"' in panel_html(at)
 
 
 def test_treaty_details_from_the_picker() -> None:

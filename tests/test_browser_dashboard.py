@@ -113,8 +113,8 @@ def test_clicking_a_treaty_link_opens_the_treaty(dashboard_url: str, dashboard_p
     page.frame_locator(MAP_FRAME).locator("path.geomap-link").first.wait_for(state="attached", timeout=60_000)
     fit_map(page, ((41.5, 36.0), (56.5, 46.0)))  # Sukhumi to Moscow
     click_on_map(page, "path.geomap-link.geomap-link-rus-abk-alliance-2014")
-    steps = details_section(page, "rus-abk-alliance-2014", "steps")
-    assert "State Duma" in steps and "2015-01-23" in steps
+    treaties = details_section(page, "RUS+ABK", "treaties")
+    assert "Russia–Abkhazia alliance (2014)" in treaties and "in force since 2015-03-05" in treaties
     page.screenshot(path=str(screenshot_dir / "dashboard-2015-06-01-treaty.png"))
     assert dashboard_page.blocked == []
 

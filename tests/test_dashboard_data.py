@@ -161,3 +161,33 @@ def test_empty_layers_parameter_means_no_layers() -> None:
 def test_default_record_dates_are_the_range() -> None:
     record = default_record()
     assert record.first_date <= date(2008, 8, 1) <= record.last_date
+
+
+def test_record_and_recognitions_serialise_for_download() -> None:
+    import csv
+    import io
+    import json
+
+    from geodata.serialize import recognitions_to_csv, record_to_dict
+
+    record = default_record()
+    data = json.loads(json.dumps(record_to_dict(record)))
+    assert data["entities"]["ABK"]["name"] == "Abkhazia"
+    assert data["treaties"][0]["obligations"] and data["recognitions"][0]["since"]
+    rows = list(csv.DictReader(io.StringIO(recognitions_to_csv(record))))
+    assert len(rows) == len(record.recognitions)
+    assert next(r for r in rows if r["id"] == "tuv-abk")["withdrawn"] == "2014-03-31"
+
+
+def test_a_link_between_two_capitals_is_their_pair() -> None:
+    from geodata.details import link_between
+
+    snapshot = as_of(date(2015, 6, 1))
+    record = snapshot.record
+    moscow, sukhumi = (record.places[record.entities[e].capital] for e in ("RUS", "ABK"))
+    assert link_between(snapshot, (moscow.lon, moscow.lat), (sukhumi.lon + 360, sukhumi.lat)) == "RUS+ABK"
+    assert link_between(snapshot, (0.0, 0.0), (sukhumi.lon, sukhumi.lat)) is None
+    pair = details(snapshot, "RUS+ABK")
+    assert pair.kind == "pair" and pair.title == "Russia – Abkhazia"
+    assert "Russia–Abkhazia alliance (2014)" in labels(pair, "treaties")
+    assert "Russia–South Ossetia alliance (2015)" not in labels(pair, "treaties")
