@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import combinations
 
 from geodata.model import Entity, Event, Mission, Place, Ratification, Recognition, Record, Treaty
 from geodata.record import default_record
@@ -123,6 +124,35 @@ class Snapshot:
 
     def treaties_of(self, entity_id: str) -> tuple[TreatyState, ...]:
         return tuple(t for t in self.treaties if entity_id in t.treaty.parties)
+
+    def involved(self) -> frozenset[str]:
+        """The entities that matter to the subject on the day, so views leave the rest out.
+
+        A subject territory, the state claiming it, an entity that recognises or has
+        recognised one by the day, and every party to a treaty with one signed by the day.
+        A state that recognises only years later is not part of the story yet.
+        """
+        claimants = {e.parent for i in self.subject
+                     if (e := self.record.entities.get(i)) and e.parent}
+        recognisers = {r.by for r in self.record.recognitions
+                       if r.of in self.subject and r.since <= self.as_of}
+        parties = {p for t in self.treaties if set(t.treaty.parties) & set(self.subject)
+                   for p in t.treaty.parties}
+        return frozenset(self.subject) | claimants | recognisers | parties
+
+    def treaty_pairs(self) -> tuple[tuple[tuple[str, str], tuple[TreatyState, ...]], ...]:
+        """Treaties signed and not ended on the day, grouped by each pair of their parties.
+
+        A pair reads in the order its first-signed treaty names its parties ("RUS", "ABK");
+        pairs come in that order too, each with its treaties in the order they were signed.
+        """
+        pairs: dict[frozenset[str], tuple[tuple[str, str], list[TreatyState]]] = {}
+        live = sorted((t for t in self.treaties if t.stage is not TreatyStage.ENDED),
+                      key=lambda t: (t.treaty.signed, t.treaty.id))
+        for state in live:
+            for pair in combinations(state.treaty.parties, 2):
+                pairs.setdefault(frozenset(pair), (pair, []))[1].append(state)
+        return tuple((pair, tuple(states)) for pair, states in pairs.values())
 
 
 def as_of(day: date, worldview: Worldview | str = Worldview.DE_FACTO,

@@ -1,29 +1,38 @@
-"""The alliances layer: one curved link per treaty between its parties' capitals.
+"""The alliances layer: one curved link per pair of parties, between their capitals.
 
-Colour says what the treaty binds its parties to (its strongest obligation), the dash says
-how far it has come on the day (signed, ratified, in force); ended treaties are not drawn.
-Links follow the great circle, bent sideways so that several treaties between the same two
-capitals fan out instead of overlapping; longitudes are unwrapped so a link that crosses
-the antimeridian is drawn the short way round.
+A dozen treaties between Moscow and two small capitals drawn as a dozen curves are a
+tangle nobody can read; what a reader needs first is how tightly each pair is bound. So a
+pair gets one link, coloured by the strongest obligation among its treaties that are signed
+and not ended on the day and dashed by that treaty's stage; its popup lists every treaty
+of the pair. Links follow the great circle, bent slightly so they read as links rather
+than borders; longitudes are unwrapped so a link that crosses the antimeridian is drawn the
+short way round.
 """
 
 from __future__ import annotations
 
-from itertools import combinations
+from collections.abc import Sequence
 
 import folium
 import numpy as np
 
-from geodata.model import Place, Treaty
+from geodata.model import Place
 from geodata.snapshot import Snapshot, TreatyStage, TreatyState
 from layers.elements import PolylineLayer, css_token
-from layers.popups import treaty_popup, treaty_tooltip
-from layers.style import LINK_HALO, STAGES, line_options, link_category
+from layers.popups import pair_popup, pair_tooltip
+from layers.style import (
+    LINK_HALO,
+    OBLIGATIONS,
+    STAGES,
+    line_options,
+    link_category,
+    strongest_treaty,
+)
 
-__all__ = ["alliances_layer", "arc"]
+__all__ = ["alliances_layer", "arc", "link_classes"]
 
-BEND_STEP = 0.12
-"""Sideways bend of the k-th link between two capitals, as a share of their distance."""
+BEND = 0.08
+"""Sideways bend of every link, as a share of its length: a curve says "link", not "border"."""
 
 
 def arc(start: tuple[float, float], end: tuple[float, float], bend: float = 0.0,
@@ -58,8 +67,8 @@ def _unit(lat: float, lon: float) -> np.ndarray:
 def alliances_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Treaties and alliances", overlay=True, show=True)
     group._name = "geomap_alliances"
-    items = [item for state in snapshot.treaties if state.stage is not TreatyStage.ENDED
-             for item in _links(snapshot, state)]
+    items = [link for pair, states in snapshot.treaty_pairs()
+             if (link := _link(snapshot, pair, states)) is not None]
     if items:
         group.add_child(PolylineLayer("geomap_links", items, pane="geomap-links",
                                       halo={**line_options(STAGES[TreatyStage.IN_FORCE]),
@@ -67,35 +76,33 @@ def alliances_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     return group
 
 
-def _links(snapshot: Snapshot, state: TreatyState) -> list[dict]:
-    """One link per pair of parties whose capitals the record locates."""
-    treaty = state.treaty
-    obligation, stage = link_category(treaty.obligations), STAGES[state.stage]
-    style = {**line_options(stage, color=obligation.color),
-             "className": f"geomap-link geomap-link-{css_token(treaty.id)} geomap-{obligation.key} "
-                          f"geomap-{stage.key}"}
-    tooltip, popup = treaty_tooltip(snapshot, state), treaty_popup(snapshot, state)
-    links = []
-    for first, second in combinations(treaty.parties, 2):
-        start, end = _capital(snapshot, first), _capital(snapshot, second)
-        if start is None or end is None:
-            continue
-        bend = _bend(snapshot, treaty, first, second)
-        links.append({"latlngs": arc((start.lat, start.lon), (end.lat, end.lon), bend),
-                      "style": style, "tooltip": tooltip, "popup": popup})
-    return links
+def link_classes(pair: tuple[str, str], states: Sequence[TreatyState]) -> str:
+    """CSS hooks of a pair's link: `geomap-link`, the pair, each treaty it carries, and the
+    obligation and stage of the strongest (what tests and stylesheets select on)."""
+    strongest = strongest_treaty(states)
+    obligation, stage = link_category(strongest.treaty.obligations), STAGES[strongest.stage]
+    treaties = " ".join(f"geomap-link-{css_token(s.treaty.id)}" for s in states)
+    return (f"geomap-link geomap-pair-{css_token(pair[0])}-{css_token(pair[1])} {treaties} "
+            f"geomap-{obligation.key} geomap-{stage.key}")
+
+
+def _link(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyState]) -> dict | None:
+    """The pair's link, or None when the record does not locate both capitals."""
+    start, end = _capital(snapshot, pair[0]), _capital(snapshot, pair[1])
+    if start is None or end is None:
+        return None
+    strongest = strongest_treaty(states)
+    obligation = link_category(strongest.treaty.obligations)
+    ranked = sorted(states, key=lambda s: (OBLIGATIONS.index(link_category(s.treaty.obligations)),
+                                           -s.treaty.signed.toordinal(), s.treaty.id))
+    ranked.remove(strongest)
+    style = {**line_options(STAGES[strongest.stage], color=obligation.color),
+             "className": link_classes(pair, states)}
+    return {"latlngs": arc((start.lat, start.lon), (end.lat, end.lon), BEND), "style": style,
+            "tooltip": pair_tooltip(snapshot, pair, states, strongest, obligation.obligations),
+            "popup": pair_popup(snapshot, pair, [strongest, *ranked])}
 
 
 def _capital(snapshot: Snapshot, entity_id: str) -> Place | None:
     entity = snapshot.record.entities.get(entity_id)
     return snapshot.record.places.get(entity.capital) if entity and entity.capital else None
-
-
-def _bend(snapshot: Snapshot, treaty: Treaty, first: str, second: str) -> float:
-    """Alternating sides, growing outwards, in the order the record's treaties were signed
-    (the whole record, so a link keeps its place whatever the date)."""
-    pair = {first, second}
-    same = sorted((t for t in snapshot.record.treaties if pair <= set(t.parties)),
-                  key=lambda t: (t.signed, t.id))
-    k = next(i for i, t in enumerate(same) if t.id == treaty.id)
-    return BEND_STEP * (k // 2 + 1) * (1 if k % 2 == 0 else -1)

@@ -20,7 +20,12 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
-__all__ = ["GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "PolylineLayer", "to_js"]
+__all__ = ["GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "POPUP_OPTIONS",
+           "PolylineLayer", "to_js"]
+
+POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
+"""Every popup's own options. Its autoPan padding is the map's (see `MapFrame`): it depends
+on how tall the title is and whether the legend is open."""
 
 _UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                      "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -109,7 +114,7 @@ class GeoJsonLayer(_Configured):
                         return box;
                     }, {sticky: true});
                 }
-                if (c.popups[id]) { layer.bindPopup(c.popups[id], {maxWidth: 360, maxHeight: 320}); }
+                if (c.popups[id]) { layer.bindPopup(c.popups[id], c.popup); }
             }
         }).addTo({{ this._parent.get_name() }});
     })();
@@ -123,7 +128,7 @@ class GeoJsonLayer(_Configured):
         super().__init__(name, {"styles": dict(styles), "categories": dict(categories),
                          "fallback": fallback, "cls": cls, "pane": pane, "only": only,
                          "tooltips": dict(tooltips), "popups": dict(popups), "labels": labels,
-                         "interactive": interactive})
+                         "interactive": interactive, "popup": POPUP_OPTIONS})
         self.data = data
 
 
@@ -141,7 +146,7 @@ class PolylineLayer(_Configured):
                 .addTo({{ this._parent.get_name() }});
             L.polyline(item.latlngs, Object.assign({pane: c.pane}, item.style))
                 .bindTooltip(item.tooltip, {sticky: true})
-                .bindPopup(item.popup, {maxWidth: 360, maxHeight: 320})
+                .bindPopup(item.popup, c.popup)
                 .addTo({{ this._parent.get_name() }});
         });
     })();
@@ -149,7 +154,8 @@ class PolylineLayer(_Configured):
 
     def __init__(self, name: str, items: list[dict[str, Any]], *, halo: Mapping[str, Any],
                  pane: str) -> None:
-        super().__init__(name, {"items": items, "halo": dict(halo), "pane": pane})
+        super().__init__(name, {"items": items, "halo": dict(halo), "pane": pane,
+                                "popup": POPUP_OPTIONS})
 
 
 class MarkerLayer(_Configured):
@@ -174,14 +180,21 @@ class MarkerLayer(_Configured):
                     iconSize: [16, 16], iconAnchor: [8, 10]})})
                 : L.circleMarker([item.lat, item.lon], Object.assign({pane: c.pane}, item.style));
             if (item.tooltip) { marker.bindTooltip(item.tooltip); }
-            if (item.popup) { marker.bindPopup(item.popup, {maxWidth: 360, maxHeight: 320}); }
+            if (item.popup) { marker.bindPopup(item.popup, c.popup); }
             marker.addTo({{ this._parent.get_name() }});
         });
     })();
 {% endmacro %}""")
 
     def __init__(self, name: str, items: list[dict[str, Any]], *, pane: str) -> None:
-        super().__init__(name, {"items": items, "pane": pane})
+        super().__init__(name, {"items": items, "pane": pane, "popup": POPUP_OPTIONS})
+
+
+POPUP_GAP = 12
+"""Px an auto-panned popup keeps from the title, the open legend and the map's edges."""
+LEGEND_FIT: dict[str, int] = {"reserved": 190, "min": 120, "openWidth": 700, "openHeight": 560}
+"""Legend sizing in px: the map height minus `reserved` (zoom buttons, legend heading, scale
+bar, margins) is the most its list may take; it starts open on maps at least this large."""
 
 
 class MapFrame(_Configured):
@@ -225,9 +238,9 @@ class MapFrame(_Configured):
         title.id = "geomap-title"; title.className = "geomap-title";
         title.innerHTML = c.title;
         box.appendChild(title);
-        var legend = L.control({position: "bottomleft"});
+        var legend = L.control({position: "bottomleft"}), div;
         legend.onAdd = function () {
-            var div = L.DomUtil.create("div", "geomap-legend");
+            div = L.DomUtil.create("div", "geomap-legend");
             div.id = "geomap-legend";
             div.innerHTML = c.legend;
             L.DomEvent.disableClickPropagation(div);
@@ -235,11 +248,50 @@ class MapFrame(_Configured):
             return div;
         };
         legend.addTo(map);
+        // Open on screens with room for it; never taller than the space between the zoom
+        // buttons above and the scale bar below, so nothing is cut off or covered.
+        var panel = div.querySelector("details"), body = div.querySelector(".geomap-legend-body");
+        var fit = function () {
+            var size = map.getSize();
+            body.style.maxHeight = Math.max(c.legendFit.min, size.y - c.legendFit.reserved) + "px";
+        };
+        fit();
+        map.on("resize", fit);
+        if (panel) { panel.open = box.clientWidth >= c.legendFit.openWidth
+                                  && box.clientHeight >= c.legendFit.openHeight; }
+        // Popups pan clear of the title above and of the open legend on the left. The
+        // padding is Leaflet's class default (a page holds one map: export, Streamlit and
+        // notebooks each give it its own frame), kept in one array that every popup reads
+        // when it opens, and updated whenever the title or the legend changes size.
+        var clear = [c.popupGap, c.popupGap];
+        L.Popup.mergeOptions({autoPanPaddingTopLeft: clear,
+                              autoPanPaddingBottomRight: [c.popupGap, c.popupGap]});
+        var clearance = function () {
+            var origin = box.getBoundingClientRect();
+            clear[1] = title.getBoundingClientRect().bottom - origin.top + c.popupGap;
+            clear[0] = (panel && panel.open ? div.getBoundingClientRect().right - origin.left : 0)
+                + c.popupGap;
+        };
+        clearance();
+        map.on("resize", clearance);
+        if (panel) { panel.addEventListener("toggle", clearance); }
+        // A layer switched off in the layer control takes its legend section with it.
+        map.on("overlayadd overlayremove", function (e) {
+            var key = c.legendLayers[e.name];
+            div.querySelectorAll("[data-layer]").forEach(function (section) {
+                if (section.getAttribute("data-layer") === key) {
+                    section.hidden = e.type === "overlayremove";
+                }
+            });
+        });
     })();
 {% endmacro %}""")
 
     def __init__(self, *, background: str, panes: list[tuple[str, int]],
-                 patterns: list[dict[str, str]], css: str, title: str, legend: str) -> None:
+                 patterns: list[dict[str, str]], css: str, title: str, legend: str,
+                 legend_layers: Mapping[str, str]) -> None:
+        """`legend_layers` maps a layer's name in the layer control to its legend section."""
         super().__init__("geomap_frame", {"background": background, "panes": panes,
                                           "patterns": patterns, "css": css, "title": title,
-                                          "legend": legend})
+                                          "legend": legend, "legendLayers": dict(legend_layers),
+                                          "legendFit": LEGEND_FIT, "popupGap": POPUP_GAP})

@@ -2,6 +2,8 @@
 
 The title says what the map shows, on which day, in which worldview, and the worldview's
 convention sentence, because a map of a contested border must state whose view it draws.
+The legend is a <details> panel (a keyboard- and screen-reader-friendly toggle) so it can
+fold away on small screens; each layer's section is marked so it can follow the layer.
 """
 
 from __future__ import annotations
@@ -19,19 +21,26 @@ ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · facts: geomap recor
 
 LEGEND_CSS = """
 .geomap-title { position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
-  z-index: 800; max-width: 60%; padding: 4px 10px; text-align: center; pointer-events: none;
+  z-index: 800; width: max-content; max-width: calc(100% - 130px); box-sizing: border-box;
+  padding: 4px 10px; text-align: center; pointer-events: none;
   background: rgba(255,255,255,.92); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   font: 13px/1.35 system-ui, sans-serif; }
 .geomap-title small { display: block; font-size: 11px; color: #333; }
-.geomap-legend { max-height: 45vh; max-width: 260px; overflow: auto; padding: 6px 8px;
+.geomap-legend { max-width: 270px; padding: 4px 8px;
   background: rgba(255,255,255,.94); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
-  font: 11px/1.3 system-ui, sans-serif; }
-.geomap-legend h4 { margin: 4px 0 2px; font-size: 11px; }
+  font: 11px/1.25 system-ui, sans-serif; }
+.geomap-legend summary { cursor: pointer; font-weight: 600; font-size: 12px; padding: 2px 0; }
+.geomap-legend summary:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
+.geomap-legend-body { overflow-y: auto; }
+.geomap-legend h4 { margin: 5px 0 1px; font-size: 11px; }
 .geomap-legend ul { list-style: none; margin: 0; padding: 0; }
-.geomap-legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+.geomap-legend li { display: flex; align-items: center; gap: 6px; margin: 0; }
 .geomap-legend svg { flex: none; }
 .geomap-legend p { margin: 4px 0 0; color: #444; font-size: 10px; }
-.geomap-popup h4 { margin: 0 0 4px; }
+.geomap-popup h4 { margin: 0 0 4px; font-size: 14px; }
+.geomap-popup h5 { margin: 8px 0 2px; font-size: 13px; }
+.geomap-popup .geomap-count { margin: 0; color: #444; }
+.geomap-popup section + section { border-top: 1px solid #ddd; margin-top: 6px; }
 .geomap-popup th { text-align: left; vertical-align: top; padding-right: 6px; }
 .geomap-popup ul { margin: 0; padding-left: 16px; }
 """
@@ -55,8 +64,8 @@ def _swatch(category: Category) -> str:
                  '<rect x="1" y="1" width="26" height="12" fill="none" stroke="#999"/>')
     elif category.kind == "line":
         dash = f' stroke-dasharray="{text(category.dash)}"' if category.dash else ""
-        shape = (f'<line x1="1" y1="7" x2="27" y2="7" stroke="{color}" '
-                 f'stroke-width="{category.weight}"{dash}/>')
+        shape = (f'<line x1="2" y1="7" x2="26" y2="7" stroke="{color}" '
+                 f'stroke-width="{category.weight}" stroke-linecap="{text(category.cap)}"{dash}/>')
     elif category.shape == "triangle":
         shape = f'<path d="M14 1 L21 13 L7 13 Z" fill="{color}" stroke="#fff"/>'
     else:
@@ -65,13 +74,16 @@ def _swatch(category: Category) -> str:
 
 
 def legend_html(layers: Sequence[str]) -> str:
-    """Every category of the shown layers with its swatch, then the attribution line."""
+    """A folding panel: every category of the shown layers with its swatch, one section per
+    layer (marked with its name), then the attribution line."""
     blocks = []
     for section in legend_sections(layers):
         items = "".join(f'<li data-category="{text(c.key)}">{_swatch(c)}{text(c.label)}</li>'
                         for c in section.categories)
-        blocks.append(f"<h4>{text(section.title)}</h4><ul>{items}</ul>")
-    return "".join(blocks) + f"<p>{text(ATTRIBUTION)}</p>"
+        blocks.append(f'<section data-layer="{text(section.layer)}">'
+                      f"<h4>{text(section.title)}</h4><ul>{items}</ul></section>")
+    return (f'<details><summary>Legend</summary><div class="geomap-legend-body">'
+            f'{"".join(blocks)}<p>{text(ATTRIBUTION)}</p></div></details>')
 
 
 def title_html(snapshot: Snapshot) -> str:

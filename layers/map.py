@@ -30,6 +30,8 @@ LAYER_NAMES: tuple[str, ...] = ("territories", "recognition", "alliances", "plac
 DEFAULT_LAYERS: tuple[str, ...] = LAYER_NAMES
 CENTER = (42.3, 43.4)
 """Georgia: the map opens on the subject; the world is one zoom-out away."""
+FONT_SIZE = "0.8125rem"
+"""Popups and tooltips at 13 px (folium's default, 1rem, makes a treaty popup twice as tall)."""
 
 
 @lru_cache(maxsize=1)
@@ -59,28 +61,31 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
     unknown = [name for name in layers if name not in LAYER_NAMES]
     if unknown:
         raise ValueError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYER_NAMES)}")
-    m = folium.Map(location=CENTER, zoom_start=6, min_zoom=2, tiles=None, control_scale=True)
+    m = folium.Map(location=CENTER, zoom_start=6, min_zoom=2, tiles=None, control_scale=True,
+                   font_size=FONT_SIZE)
     if tiles is not None:
         provider = tile_provider(tiles)
         folium.TileLayer(provider, name=provider.name, overlay=False, control=True).add_to(m)
     world = GeoJsonData(_world_frame(), "geomap_world")
     lines = GeoJsonData(_lines_frame(), "geomap_lines")
-    m.add_child(MapFrame(background=SEA, panes=list(PANES.items()),
-                         patterns=_patterns(snapshot, world), css=LEGEND_CSS,
-                         title=title_html(snapshot), legend=legend_html(layers)))
-    if {"territories", "recognition"} & set(layers):
-        m.add_child(world)
-    if "territories" in layers:
-        m.add_child(lines)
     builders: dict[str, Callable[[], folium.FeatureGroup]] = {
         "recognition": lambda: recognition_layer(snapshot, world),
         "territories": lambda: territories_layer(snapshot, world, lines),
         "alliances": lambda: alliances_layer(snapshot),
         "places": lambda: places_layer(snapshot),
     }
-    for name in ("recognition", "territories", "alliances", "places"):
-        if name in layers:
-            m.add_child(builders[name]())
+    groups = {name: builders[name]() for name in ("recognition", "territories", "alliances",
+                                                  "places") if name in layers}
+    m.add_child(MapFrame(background=SEA, panes=list(PANES.items()),
+                         patterns=_patterns(snapshot, world), css=LEGEND_CSS,
+                         title=title_html(snapshot), legend=legend_html(layers),
+                         legend_layers={g.layer_name: name for name, g in groups.items()}))
+    if {"territories", "recognition"} & set(layers):
+        m.add_child(world)
+    if "territories" in layers:
+        m.add_child(lines)
+    for group in groups.values():
+        m.add_child(group)
     control = folium.LayerControl(collapsed=True)
     control._name = "geomap_layer_control"
     m.add_child(control)

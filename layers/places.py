@@ -1,6 +1,8 @@
 """The places layer: capitals (open circles) and Russian military bases (dark triangles).
 
 Shapes rather than colours tell the two apart; each has a tooltip and a popup with sources.
+A capital is shown only on days its entity is part of the story (`Snapshot.involved`):
+Managua on a map of August 2008 would suggest a recognition that came a month later.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ __all__ = ["places_layer"]
 def places_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Capitals and bases", overlay=True, show=True)
     group._name = "geomap_places"
-    items = [_marker(snapshot, p, PLACES[p.kind]) for p in snapshot.places if p.kind in PLACES]
+    involved = snapshot.involved()
+    items = [_marker(snapshot, p, PLACES[p.kind]) for p in snapshot.places
+             if p.kind in PLACES and (p.kind != "capital" or p.entity in involved)]
     if items:
         group.add_child(MarkerLayer("geomap_place_markers", items, pane="geomap-places"))
     return group

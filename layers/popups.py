@@ -10,10 +10,10 @@ may be built in code). Links open in a new tab without giving it a handle on the
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from geodata.model import Place, Recognition, Source, Treaty
+from geodata.model import Obligation, Place, Recognition, Source, Treaty
 from geodata.snapshot import (
     Snapshot,
     Stance,
@@ -25,16 +25,17 @@ from geodata.snapshot import (
 from geodata.validation import is_web_url
 
 __all__ = [
+    "pair_popup",
+    "pair_tooltip",
     "place_popup",
     "place_tooltip",
     "sources_html",
+    "stage_text",
     "stance_text",
     "state_popup",
     "territory_popup",
     "territory_tooltip",
     "text",
-    "treaty_popup",
-    "treaty_tooltip",
 ]
 
 
@@ -65,16 +66,22 @@ def sources_html(sources: Iterable[Source]) -> str:
     return f'<div class="geomap-sources">Sources:<ul>{items}</ul></div>'
 
 
-def _popup(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source] = (),
-           note: str | None = None) -> str:
-    """A popup: a heading, label/value rows (values already HTML), a note, the sources."""
+def _block(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source] = (),
+           note: str | None = None, heading: str = "h4") -> str:
+    """A heading, label/value rows (values already HTML), a note, the sources."""
     body = "".join(f"<tr><th>{text(label)}</th><td>{value}</td></tr>" for label, value in rows
                    if value)
-    parts = [f"<h4>{text(title)}</h4>", f"<table>{body}</table>" if body else ""]
+    parts = [f"<{heading}>{text(title)}</{heading}>", f"<table>{body}</table>" if body else ""]
     if note:
         parts.append(f"<p>{text(note)}</p>")
     parts.append(sources_html(sources))
-    return f'<div class="geomap-popup">{"".join(parts)}</div>'
+    return "".join(parts)
+
+
+def _popup(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source] = (),
+           note: str | None = None) -> str:
+    """A popup about one thing: its block in the popup's frame."""
+    return f'<div class="geomap-popup">{_block(title, rows, sources, note)}</div>'
 
 
 def _list(items: Iterable[str]) -> str:
@@ -90,7 +97,7 @@ def _recognition_item(snapshot: Snapshot, recognition: Recognition, who: str) ->
 
 
 def _treaty_item(snapshot: Snapshot, state: TreatyState) -> str:
-    return f"{text(state.treaty.short_name)} ({text(state.stage.label)})"
+    return f"{text(state.treaty.short_name)}: {text(stage_text(snapshot, state))}"
 
 
 def stance_text(snapshot: Snapshot, stance: Stance) -> str:
@@ -150,26 +157,62 @@ def territory_popup(snapshot: Snapshot, state: TerritoryState) -> str:
     return _popup(state.entity.name, rows, (*state.entity.sources, *sources), state.entity.note)
 
 
-def treaty_tooltip(snapshot: Snapshot, state: TreatyState) -> str:
-    return f"<b>{text(state.treaty.short_name)}</b><br>{text(state.stage.label)}"
+def stage_text(snapshot: Snapshot, state: TreatyState) -> str:
+    """How far a treaty has come on the day, naming who has ratified it (plain text)."""
+    ratified_by = " and ".join(dict.fromkeys(snapshot.name(r.by) for r in state.ratifications))
+    return {TreatyStage.SIGNED: "signed, not ratified",
+            TreatyStage.PARTLY_RATIFIED: f"ratified by {ratified_by}",
+            TreatyStage.RATIFIED: f"ratified by {ratified_by}, not yet in force",
+            TreatyStage.IN_FORCE: "in force",
+            TreatyStage.ENDED: "ended"}[state.stage]
 
 
-def treaty_popup(snapshot: Snapshot, state: TreatyState) -> str:
-    """Treaty name, parties, dates of each step, obligations, and every source cited."""
+def _pair_name(snapshot: Snapshot, pair: tuple[str, str]) -> str:
+    return " – ".join(snapshot.name(p) for p in pair)
+
+
+def _treaty_count(states: Sequence[TreatyState]) -> str:
+    return f"{len(states)} treat{'y' if len(states) == 1 else 'ies'}"
+
+
+def pair_tooltip(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyState],
+                 strongest: TreatyState, obligations: frozenset[Obligation]) -> str:
+    """"Russia – Abkhazia: 5 treaties; strongest: mutual defence (ratified by ...)".
+
+    `obligations` are those the link's colour stands for; the strongest treaty's share of
+    them names the bond.
+    """
+    bond = ", ".join(o.label for o in strongest.treaty.obligations if o in obligations)
+    return (f"<b>{text(_pair_name(snapshot, pair))}</b>: {text(_treaty_count(states))};<br>"
+            f"strongest: {text(bond)} ({text(stage_text(snapshot, strongest))})")
+
+
+def _treaty_block(snapshot: Snapshot, state: TreatyState) -> str:
+    """One treaty: signed where and when, each ratification, entry into force, stage on the
+    day, obligations, and every source cited."""
     treaty: Treaty = state.treaty
     place = snapshot.record.places.get(treaty.signed_at or "")
     signed = _day(treaty.signed) + (f", {place.name}" if place else "")
     ratified = (f"{snapshot.name(r.by)}, {r.body}: {_day(r.date)}" + (f" ({r.vote})" if r.vote else "")
                 for r in state.ratifications)
     in_force = treaty.in_force and treaty.in_force <= snapshot.as_of
-    rows = [("Parties", text(", ".join(snapshot.name(p) for p in treaty.parties))),
-            ("Signed", text(signed)),
+    rows = [("Signed", text(signed)),
             ("Ratified", _list(text(r) for r in ratified)),
             ("In force", text(_day(treaty.in_force) if in_force else "not yet")),
-            ("Obligations", text(", ".join(o.label for o in treaty.obligations))),
-            ("On this day", text(state.stage.label))]
+            ("On this day", text(stage_text(snapshot, state))),
+            ("Obligations", text(", ".join(o.label for o in treaty.obligations)))]
     sources = [*treaty.sources, *(s for r in state.ratifications for s in r.sources)]
-    return _popup(treaty.name, rows, sources, treaty.note)
+    return f'<section>{_block(treaty.name, rows, sources, treaty.note, heading="h5")}</section>'
+
+
+def pair_popup(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyState]) -> str:
+    """Every treaty between two parties that is signed and not ended on the day, in the
+    order given (strongest first), each with its dates, stage, obligations and sources."""
+    day = f"{snapshot.as_of.day} {snapshot.as_of:%B %Y}"
+    count = f"{_treaty_count(states)} on {day}"
+    blocks = "".join(_treaty_block(snapshot, s) for s in states)
+    return (f'<div class="geomap-popup"><h4>{text(_pair_name(snapshot, pair))}</h4>'
+            f'<p class="geomap-count">{text(count)}</p>{blocks}</div>')
 
 
 def place_tooltip(snapshot: Snapshot, place: Place) -> str:

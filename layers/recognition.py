@@ -13,7 +13,7 @@ import shapely
 from geodata.snapshot import Snapshot, StanceKind
 from layers.elements import GeoJsonData, GeoJsonLayer, MarkerLayer
 from layers.popups import state_popup, stance_text, territory_popup, text
-from layers.style import STANCES, fill_options
+from layers.style import LAND_OUTLINE, STANCES, fill_options
 
 __all__ = ["TINY_AREA_DEG2", "recognition_layer", "stance_categories"]
 
@@ -64,7 +64,12 @@ def _popup(snapshot: Snapshot, entity_id: str) -> str:
 
 def _halos(snapshot: Snapshot, world: GeoJsonData, categories: dict[str, str],
            tooltips: dict[str, str], popups: dict[str, str]) -> list[dict]:
-    """A ring at each tiny (or polygon-less) state with a stance, in its stance colour."""
+    """A disc at each tiny (or polygon-less) state with a stance, in its stance colour.
+
+    It is centred on the capital when the record has one, so the capital's marker sits in
+    it as a bull's-eye rather than beside it as a second, unexplained circle; wide enough
+    (and outlined in white, not dark) for its colour to show around that marker.
+    """
     shapes = dict(zip(world.frame["id"], world.frame.geometry))
     capitals = {e.boundary_id: snapshot.record.places.get(e.capital or "")
                 for e in snapshot.record.entities.values()}
@@ -76,16 +81,16 @@ def _halos(snapshot: Snapshot, world: GeoJsonData, categories: dict[str, str],
         shape, capital = shapes.get(fid), capitals.get(fid)
         if shape is not None and shape.area >= TINY_AREA_DEG2:
             continue
-        if shape is not None:
+        if capital is not None:
+            lat, lon = capital.lat, capital.lon
+        elif shape is not None:
             point = shapely.point_on_surface(shape)
             lat, lon = point.y, point.x
-        elif capital is not None:
-            lat, lon = capital.lat, capital.lon
         else:
             continue
         halos.append({"lat": round(lat, 4), "lon": round(lon, 4), "shape": "circle",
                       "tooltip": tooltips.get(fid), "popup": popups.get(fid),
-                      "style": {"radius": 7, "color": "#1A1A1A", "weight": 1.5,
+                      "style": {"radius": 9, "color": LAND_OUTLINE, "weight": 1,
                                 "fillColor": styles[key], "fillOpacity": 0.9,
                                 "className": f"geomap-halo geomap-{fid} geomap-{key}"}})
     return halos

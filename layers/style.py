@@ -10,11 +10,19 @@ Shapes and dash patterns carry meaning too, so nothing relies on colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from geodata.model import Obligation
-from geodata.snapshot import Snapshot, StanceKind, TerritoryState, TerritoryStatus, TreatyStage
+from geodata.snapshot import (
+    Snapshot,
+    StanceKind,
+    TerritoryState,
+    TerritoryStatus,
+    TreatyStage,
+    TreatyState,
+)
 from geodata.worldviews import Worldview
 
 __all__ = [
@@ -38,6 +46,7 @@ __all__ = [
     "hatch_pattern_id",
     "line_options",
     "link_category",
+    "strongest_treaty",
     "territory_category",
     "territory_style",
 ]
@@ -55,6 +64,7 @@ class Category:
     color: str
     stripe: str | None = None  # hatch stripes drawn over `color`
     dash: str | None = None  # SVG stroke-dasharray; None is solid
+    cap: str = "butt"  # SVG stroke-linecap: "round" turns zero-length dashes into dots
     weight: float = 1.0
     shape: str = "circle"  # markers: "circle" or "triangle"
     obligations: frozenset[Obligation] = frozenset()  # links: what the colour stands for
@@ -112,7 +122,7 @@ BORDERS: dict[str, Category] = {
     "disputed": Category("disputed", "disputed line of control (dashed)", "line", "#1A1A1A",
                          dash="6 4", weight=2.0),
     "administrative": Category("administrative", "boundary inside a state as claimed (dotted)",
-                               "line", "#4D4D4D", dash="1 4", weight=2.0),
+                               "line", "#1A1A1A", dash="0 5", weight=2.5, cap="round"),
 }
 
 OBLIGATIONS: tuple[Category, ...] = (
@@ -126,7 +136,8 @@ OBLIGATIONS: tuple[Category, ...] = (
     Category("friendship", "treaty: friendship, assistance, aid", "line", "#E69F00", weight=3,
              obligations=frozenset({Obligation.FRIENDSHIP_ASSISTANCE, Obligation.ECONOMIC_AID})),
 )
-"""Link colour by the treaty's strongest obligation, strongest first."""
+"""Link colour by the strongest obligation in effect between two parties, strongest first:
+this order is the ranking `strongest_treaty` uses."""
 
 STAGES: dict[TreatyStage, Category] = {
     TreatyStage.SIGNED: Category("signed", "signed, not ratified", "line", "#4D4D4D",
@@ -137,7 +148,8 @@ STAGES: dict[TreatyStage, Category] = {
                                    dash="10 3 2 3", weight=3),
     TreatyStage.IN_FORCE: Category("in_force", "in force", "line", "#4D4D4D", weight=3),
 }
-"""Link dash by the treaty's stage on the day; ended treaties are not drawn."""
+"""Link dash by the stage, on the day, of the treaty that gives the link its colour; ended
+treaties are not drawn."""
 
 PLACES: dict[str, Category] = {
     "capital": Category("capital", "capital", "marker", "#FFFFFF", weight=2, shape="circle"),
@@ -148,7 +160,8 @@ PLACES: dict[str, Category] = {
 LEGEND_SECTIONS: tuple[Section, ...] = (
     Section("territories", "Territories", (*STATUSES.values(), OCCUPIED, *BORDERS.values())),
     Section("recognition", "Recognition", tuple(STANCES.values())),
-    Section("alliances", "Treaties with the territories", (*OBLIGATIONS, *STAGES.values())),
+    Section("alliances", "Treaties: one link per pair, by its strongest treaty",
+            (*OBLIGATIONS, *STAGES.values())),
     Section("places", "Places", tuple(PLACES.values())),
 )
 """What the legend shows for each layer: every category above, each once."""
@@ -171,7 +184,7 @@ def fill_options(category: Category, *, stroke: Category | None = None,
 def line_options(category: Category, *, color: str | None = None) -> dict[str, Any]:
     """Leaflet path options for a line (a border, or a link coloured by obligation)."""
     options: dict[str, Any] = {"color": color or category.color, "weight": category.weight,
-                               "opacity": 1, "fill": False, "lineCap": "butt"}
+                               "opacity": 1, "fill": False, "lineCap": category.cap}
     if category.dash:
         options["dashArray"] = category.dash
     return options
@@ -181,6 +194,15 @@ def link_category(obligations: tuple[Obligation, ...]) -> Category:
     """The strongest obligation a treaty carries decides its link colour."""
     held = set(obligations)
     return next((c for c in OBLIGATIONS if c.obligations & held), OBLIGATIONS[-1])
+
+
+def strongest_treaty(states: Sequence[TreatyState]) -> TreatyState:
+    """The treaty a pair's one link is drawn for: the strongest obligation (`OBLIGATIONS`
+    order), then the furthest stage, then the latest signed, so the link shows the tightest
+    bond the parties have actually reached on the day."""
+    stages = list(TreatyStage)
+    return max(states, key=lambda s: (-OBLIGATIONS.index(link_category(s.treaty.obligations)),
+                                      stages.index(s.stage), s.treaty.signed, s.treaty.id))
 
 
 def territory_category(snapshot: Snapshot, state: TerritoryState) -> Category:

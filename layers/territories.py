@@ -3,7 +3,9 @@
 The polygons are the shared world data (embedded once); this layer only says how to fill
 them and draws the lines between a territory and its claimant on top, in the worldview's
 convention: dashed as disputed (de facto), solid (as the recognising states see it), dotted
-inside the claimant, whose colour the hatched territory then takes (de jure).
+inside the claimant, whose colour the hatched territory then takes (de jure). Only the line
+with the claimant is drawn so: the territory's other edges (Abkhazia–Russia, the coast) are
+the claimant's international border in the de-jure view and stay solid.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ import folium
 from geodata.snapshot import Snapshot, TerritoryState
 from layers.elements import GeoJsonData, GeoJsonLayer
 from layers.popups import territory_popup, territory_tooltip
-from layers.style import BORDERS, LAND_OUTLINE, border_category, fill_options, line_options, territory_category
+from layers.style import (
+    BORDERS,
+    LAND_OUTLINE,
+    Category,
+    border_category,
+    fill_options,
+    line_options,
+    territory_category,
+)
 
 __all__ = ["drawn_territories", "territories_layer"]
 
@@ -40,9 +50,11 @@ def territories_layer(snapshot: Snapshot, world: GeoJsonData,
         popups={s.entity.boundary_id: territory_popup(snapshot, s) for s in states}))
     borders = _border_categories(snapshot, states, lines)
     dashed = sorted(i for i, c in borders.items() if c.dash)
+    casings = {i: _casing(_casing_colour(borders[i], categories.get(_claimant(i, states))))
+               for i in dashed}
     group.add_child(GeoJsonLayer(
-        lines, "geomap_border_casings", styles={"casing": _casing()},
-        categories={i: "casing" for i in dashed}, cls="geomap-casing", pane="geomap-borders",
+        lines, "geomap_border_casings", styles=casings,
+        categories={i: i for i in dashed}, cls="geomap-casing", pane="geomap-borders",
         only=dashed, interactive=False))
     group.add_child(GeoJsonLayer(
         lines, "geomap_borders", styles={c.key: line_options(c) for c in borders.values()},
@@ -63,6 +75,20 @@ def _border_categories(snapshot: Snapshot, states: list[TerritoryState],
     return result
 
 
-def _casing() -> dict:
-    """A light band under a dashed line, hiding the solid polygon outlines beneath it."""
-    return {"color": LAND_OUTLINE, "weight": 4, "opacity": 1, "fill": False}
+def _claimant(line_id: str, states: list[TerritoryState]) -> str:
+    """The boundary id of the state a line ("GEO-ABK") separates a territory from."""
+    territories = {s.entity.boundary_id for s in states if s.entity.kind == "territory"}
+    return next((p for p in line_id.split("-") if p not in territories), "")
+
+
+def _casing_colour(line: Category, claimant: Category | None) -> str:
+    """White under a line of control; the claimant's own fill under a line inside it, so the
+    dots read as an internal boundary, not as a white outline."""
+    if line is BORDERS["administrative"] and claimant is not None:
+        return claimant.color
+    return LAND_OUTLINE
+
+
+def _casing(color: str) -> dict:
+    """A band under a dashed or dotted line, hiding the solid polygon outlines beneath it."""
+    return {"color": color, "weight": 4, "opacity": 1, "fill": False}

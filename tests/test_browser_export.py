@@ -107,13 +107,79 @@ def test_the_legend_and_title_are_visible(exported: Exporter, offline_page: Offl
 @pytest.mark.parametrize(("day", "drawn"), [("2015-01-23", True), ("2014-11-01", False)])
 def test_the_alliance_link_exists_only_once_signed(day: str, drawn: bool, exported: Exporter,
                                                    offline_page: OfflinePage) -> None:
+    """Russia–Abkhazia is one link on both days (the 2008 treaties bind them already); only
+    once the alliance is signed does that link carry it."""
     page = open_map(offline_page, exported(day))
     show(page)
-    links = page.locator(f"path.geomap-link-{ALLIANCE}")
-    assert (links.count() > 0) is drawn
-    if drawn:
-        box = links.first.bounding_box()
-        assert box and (box["width"] > 0 or box["height"] > 0)
+    pair = page.locator("path.geomap-link.geomap-pair-RUS-ABK")
+    assert pair.count() == 1
+    box = pair.first.bounding_box()
+    assert box and (box["width"] > 0 or box["height"] > 0)
+    assert (page.locator(f"path.geomap-link-{ALLIANCE}").count() == 1) is drawn
+    assert page.locator(f"path.geomap-link-{ALLIANCE}:not(.geomap-pair-RUS-ABK)").count() == 0
+    hover_inside(page, "path.geomap-pair-RUS-ABK")
+    tooltip = page.locator(".leaflet-tooltip").first
+    tooltip.wait_for(state="visible")
+    said = tooltip.inner_text()
+    assert "Russia – Abkhazia" in said and ("mutual defence" in said) is drawn
+
+
+LEGEND_LAYOUT = """() => {
+    const box = el => el.getBoundingClientRect();
+    const legend = box(document.querySelector('#geomap-legend'));
+    const body = document.querySelector('.geomap-legend-body');
+    const last = box([...document.querySelectorAll('#geomap-legend li')].pop());
+    return {open: document.querySelector('#geomap-legend details').open,
+            legend: [legend.top, legend.bottom], last: [last.top, last.bottom],
+            scrolls: body.scrollHeight > body.clientHeight + 1,
+            zoom: box(document.querySelector('.leaflet-control-zoom')).bottom,
+            scale: box(document.querySelector('.leaflet-control-scale')).top,
+            behind: document.querySelectorAll('.leaflet-bottom.leaflet-left > *').length};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1200, 760), (1280, 900)])
+def test_the_legend_fits_between_the_zoom_buttons_and_the_scale(
+        width: int, height: int, exported: Exporter, offline_page: OfflinePage) -> None:
+    page = offline_page.page
+    page.set_viewport_size({"width": width, "height": height})
+    page = open_map(offline_page, exported())
+    layout = page.evaluate(LEGEND_LAYOUT)
+    assert layout["open"], "a large screen opens the legend"
+    assert layout["zoom"] < layout["legend"][0] < layout["legend"][1] <= layout["scale"]
+    assert layout["last"][1] <= layout["legend"][1], "the last entry is cut off"
+    assert not layout["scrolls"], "the whole legend fits on a laptop screen"
+    assert layout["behind"] == 2  # the legend and the scale, nothing peeking out
+
+
+def test_switching_a_layer_off_takes_its_legend_section(exported: Exporter,
+                                                        offline_page: OfflinePage) -> None:
+    page = open_map(offline_page, exported())
+    section = page.locator('#geomap-legend section[data-layer="alliances"]')
+    assert section.is_visible()
+    page.hover(".leaflet-control-layers")
+    page.get_by_text("Treaties and alliances").click()
+    assert section.is_hidden()
+    page.get_by_text("Treaties and alliances").click()
+    assert section.is_visible()
+
+
+def test_a_popup_opens_clear_of_the_title_and_the_legend(exported: Exporter,
+                                                         offline_page: OfflinePage,
+                                                         screenshot_dir: Path) -> None:
+    """At 1200x760 Abkhazia's popup used to open under the title box."""
+    offline_page.page.set_viewport_size({"width": 1200, "height": 760})
+    page = open_map(offline_page, exported())
+    show(page)
+    click_inside(page, "path.geomap-territory.geomap-ABK")
+    page.wait_for_timeout(400)  # the auto-pan
+    popup = page.locator(".leaflet-popup").bounding_box()
+    title = page.locator("#geomap-title").bounding_box()
+    legend = page.locator("#geomap-legend").bounding_box()
+    assert popup and title and legend
+    assert popup["y"] >= title["y"] + title["height"]
+    assert popup["x"] >= legend["x"] + legend["width"]
+    page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-popup-1200x760.png"))
 
 
 RECOGNISING = [STANCES[StanceKind.RECOGNISES_ALL], STANCES[StanceKind.RECOGNISES_SOME]]

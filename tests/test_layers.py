@@ -135,3 +135,70 @@ def test_hostile_strings_stay_text(worldview: Worldview) -> None:
     assert "<script>alert" not in page
     assert not re.search(r"href=\\?[\"']?\s*javascript:", page, re.IGNORECASE)
     assert "alert(1)" in page  # shown, as text
+
+
+def _link_classes(page: str) -> list[set[str]]:
+    """The CSS classes of every treaty link drawn on the page."""
+    links = next(c for c in configs(page) if "items" in c and "halo" in c)["items"]
+    return [set(item["style"]["className"].split()) for item in links]
+
+
+@pytest.mark.parametrize(("day", "alliance"), [("2015-01-23", True), ("2014-11-01", False)])
+def test_one_link_per_pair_carries_every_treaty_of_the_pair(day: str, alliance: bool) -> None:
+    """Russia–Abkhazia is one link on both days (the 2008 treaties); only from the 2014
+    alliance's signature does it carry that treaty, and take its colour and dash."""
+    links = _link_classes(render("real", day))
+    pairs = [sorted(c for c in classes if c.startswith("geomap-pair-")) for classes in links]
+    assert sorted(p for [p] in pairs) == ["geomap-pair-ABK-SOS", "geomap-pair-RUS-ABK",
+                                         "geomap-pair-RUS-SOS"]
+    rus_abk = next(c for c in links if "geomap-pair-RUS-ABK" in c)
+    assert "geomap-link-rus-abk-friendship-2008" in rus_abk
+    assert (f"geomap-link-{ALLIANCE['real']}" in rus_abk) is alliance
+    assert ("geomap-mutual_defence" in rus_abk) is alliance
+    assert ("geomap-military" in rus_abk) is not alliance  # before: the 2008 bases and borders
+    assert not any(f"geomap-link-{ALLIANCE['real']}" in c for c in links if c is not rus_abk)
+
+
+def test_the_pair_link_says_what_binds_the_pair() -> None:
+    snapshot = as_of(date(2015, 1, 23), record=record("real"))
+    pair, states = next(p for p in snapshot.treaty_pairs() if p[0] == ("RUS", "ABK"))
+    items = next(c for c in configs(render("real", "2015-01-23")) if "halo" in c)["items"]
+    link = next(i for i in items if "geomap-pair-RUS-ABK" in i["style"]["className"])
+    assert re.sub("<[^>]+>", " ", link["tooltip"]).split() == (
+        "Russia – Abkhazia : 5 treaties; strongest: mutual defence "
+        "(ratified by Abkhazia and Russia, not yet in force)").split()
+    assert link["style"]["color"] == "#000000" and link["style"]["dashArray"] == "10 3 2 3"
+    for state in states:  # every treaty of the pair, each with its sources as links
+        assert state.treaty.name in link["popup"].replace("&#x27;", "'")
+        assert f'href="{state.treaty.sources[0].url}"' in link["popup"]
+    assert link["popup"].index("Alliance") < link["popup"].index("Friendship")
+
+
+def test_capitals_appear_when_their_state_enters_the_story() -> None:
+    def capitals(day: str) -> set[str]:
+        markers = next(c for c in configs(render("real", day)) if c.get("pane") == "geomap-places")
+        return {m["style"]["className"].split()[1].removeprefix("geomap-place-")
+                for m in markers["items"] if m["shape"] == "circle"}
+
+    before = capitals("2008-08-01")
+    assert {"sukhumi", "tskhinvali", "tbilisi"} <= before
+    assert not {"managua", "caracas", "yaren", "funafuti", "port-vila", "moscow"} & before
+    after = capitals("2015-01-23")
+    assert {"moscow", "managua", "caracas", "yaren", "funafuti", "port-vila"} <= after
+    assert "damascus" not in after  # Syria recognised in 2018
+    assert "baku" not in after  # Azerbaijan is no party to this story
+
+
+FRAME = re.compile(r"var c = (\{.*?\}), map = ")
+
+
+def test_the_legend_folds_and_follows_the_layers() -> None:
+    """A <details> panel with one marked section per layer on the map, each tied to the
+    layer's name in the layer control so switching a layer off hides its section."""
+    frame = json.loads(FRAME.search(render("mini", "2015-01-23")).group(1))
+    assert frame["legend"].startswith("<details><summary>Legend</summary>")
+    assert sorted(frame["legendLayers"].values()) == sorted(LAYER_NAMES)
+    only_places = build_map(as_of(date(2015, 1, 23), record=record("mini")), layers=["places"])
+    frame = json.loads(FRAME.search(only_places.get_root().render()).group(1))
+    assert re.findall(r'data-layer="(\w+)"', frame["legend"]) == ["places"]
+    assert list(frame["legendLayers"].values()) == ["places"]

@@ -117,3 +117,25 @@ def test_recognitions_by_an_entity_lapse_when_it_ceases() -> None:
     fact = recognised[0]
     assert "ART" in recognisers(artsakh.ceased - DAY, fact.of, record)
     assert "ART" not in recognisers(artsakh.ceased, fact.of, record)
+
+
+def test_who_is_involved_grows_with_the_story() -> None:
+    """Subject, claimant, recognisers (also former ones) and treaty parties, by the day."""
+    record = default_record()
+    assert as_of(date(2008, 8, 1), record=record).involved() == {"ABK", "SOS", "GEO"}
+    autumn = as_of(date(2008, 9, 5), record=record).involved()
+    assert {"RUS", "NIC", "ART", "PMR"} <= autumn and "VEN" not in autumn
+    later = as_of(date(2015, 1, 23), record=record).involved()
+    assert {"VUT", "TUV", "NRU", "VEN"} <= later  # Vanuatu and Tuvalu withdrew, still part of it
+    assert "SYR" not in later and "AZE" not in later and "MDA" not in later
+
+
+def test_treaties_are_grouped_by_pair_of_parties() -> None:
+    snapshot = as_of(date(2015, 1, 23), record=default_record())
+    pairs = dict(snapshot.treaty_pairs())
+    assert list(pairs) == [("ABK", "SOS"), ("RUS", "ABK"), ("RUS", "SOS")]
+    rus_abk = [s.treaty.id for s in pairs[("RUS", "ABK")]]
+    assert rus_abk[0] == "rus-abk-friendship-2008" and rus_abk[-1] == "rus-abk-alliance-2014"
+    assert len(rus_abk) == 5
+    assert all(s.stage is not TreatyStage.ENDED for states in pairs.values() for s in states)
+    assert dict(as_of(date(2008, 8, 1), record=default_record()).treaty_pairs()).keys() == {("ABK", "SOS")}
