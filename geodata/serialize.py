@@ -73,6 +73,7 @@ def treaty_to_dict(snapshot: Snapshot, state: TreatyState) -> dict[str, Any]:
              "vote": r.vote, "sources": sources_to_list(r.sources)}
             for r in state.ratifications
         ],
+        "ratified_by": [snapshot.name(p) for p in state.ratified_by],
         "in_force": _iso(treaty.in_force) if state.stage.value in ("in_force", "ended") else None,
         "ended": _iso(treaty.ended) if state.stage.value == "ended" else None,
         "stage": state.stage.value,

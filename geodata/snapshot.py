@@ -84,9 +84,12 @@ class TerritoryState:
 
 @dataclass(frozen=True)
 class TreatyState:
+    """A treaty on the day: its stage, the ratification steps taken, who has finished them."""
+
     treaty: Treaty
     stage: TreatyStage
     ratifications: tuple[Ratification, ...]
+    ratified_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,18 +235,26 @@ def _status(entity: Entity, day: date, active: tuple[Recognition, ...],
 
 
 def _treaty_state(treaty: Treaty, day: date) -> TreatyState:
+    """The treaty's stage on `day`.
+
+    A party has ratified once its last recorded step is done (in Russia the Duma votes,
+    the Federation Council approves, then the President signs the law: a Duma vote alone
+    is only part of the way).
+    """
     done = tuple(r for r in treaty.ratifications if r.date <= day)
+    pending = {r.by for r in treaty.ratifications if r.date > day}
+    ratified = tuple(p for p in treaty.parties if p in {r.by for r in done} - pending)
     if treaty.ended and treaty.ended <= day:
         stage = TreatyStage.ENDED
     elif treaty.in_force and treaty.in_force <= day:
         stage = TreatyStage.IN_FORCE
-    elif done and {r.by for r in done} >= set(treaty.parties):
+    elif set(ratified) == set(treaty.parties):
         stage = TreatyStage.RATIFIED
     elif done:
         stage = TreatyStage.PARTLY_RATIFIED
     else:
         stage = TreatyStage.SIGNED
-    return TreatyState(treaty, stage, done)
+    return TreatyState(treaty, stage, done, ratified)
 
 
 def _stances(record: Record, day: date, subject: tuple[str, ...]) -> dict[str, Stance]:

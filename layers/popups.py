@@ -159,12 +159,25 @@ def territory_popup(snapshot: Snapshot, state: TerritoryState) -> str:
 
 def stage_text(snapshot: Snapshot, state: TreatyState) -> str:
     """How far a treaty has come on the day, naming who has ratified it (plain text)."""
-    ratified_by = " and ".join(dict.fromkeys(snapshot.name(r.by) for r in state.ratifications))
+    if state.stage is TreatyStage.PARTLY_RATIFIED:
+        return "in ratification: " + "; ".join(_progress(snapshot, state))
+    ratified_by = " and ".join(snapshot.name(p) for p in state.ratified_by)
     return {TreatyStage.SIGNED: "signed, not ratified",
-            TreatyStage.PARTLY_RATIFIED: f"ratified by {ratified_by}",
             TreatyStage.RATIFIED: f"ratified by {ratified_by}, not yet in force",
             TreatyStage.IN_FORCE: "in force",
             TreatyStage.ENDED: "ended"}[state.stage]
+
+
+def _progress(snapshot: Snapshot, state: TreatyState) -> list[str]:
+    """Per party: finished, or the last step taken so far ("Russia: State Duma so far")."""
+    parts = []
+    for party in state.treaty.parties:
+        steps = [r for r in state.ratifications if r.by == party]
+        if party in state.ratified_by:
+            parts.append(f"ratified by {snapshot.name(party)}")
+        elif steps:
+            parts.append(f"{snapshot.name(party)}: {steps[-1].body} so far")
+    return parts
 
 
 def _pair_name(snapshot: Snapshot, pair: tuple[str, str]) -> str:

@@ -166,8 +166,8 @@ def test_the_pair_link_says_what_binds_the_pair() -> None:
     link = next(i for i in items if "geomap-pair-RUS-ABK" in i["style"]["className"])
     assert re.sub("<[^>]+>", " ", link["tooltip"]).split() == (
         "Russia – Abkhazia : 5 treaties; strongest: mutual defence "
-        "(ratified by Abkhazia and Russia, not yet in force)").split()
-    assert link["style"]["color"] == "#000000" and link["style"]["dashArray"] == "10 3 2 3"
+        "(in ratification: Russia: State Duma so far; ratified by Abkhazia)").split()
+    assert link["style"]["color"] == "#000000" and link["style"]["dashArray"] == "10 6"
     for state in states:  # every treaty of the pair, each with its sources as links
         assert state.treaty.name in link["popup"].replace("&#x27;", "'")
         assert f'href="{state.treaty.sources[0].url}"' in link["popup"]

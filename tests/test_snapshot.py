@@ -139,3 +139,16 @@ def test_treaties_are_grouped_by_pair_of_parties() -> None:
     assert len(rus_abk) == 5
     assert all(s.stage is not TreatyStage.ENDED for states in pairs.values() for s in states)
     assert dict(as_of(date(2008, 8, 1), record=default_record()).treaty_pairs()).keys() == {("ABK", "SOS")}
+
+
+def test_a_party_has_ratified_only_after_its_last_recorded_step() -> None:
+    """On Duma day Russia has taken its first step only: the alliance is still in ratification."""
+    record = default_record()
+    alliance = next(t for t in as_of(date(2015, 1, 23), record=record).treaties
+                    if t.treaty.signed == date(2014, 11, 24))
+    assert alliance.stage is TreatyStage.PARTLY_RATIFIED
+    assert "RUS" not in alliance.ratified_by
+    last_russian_step = max(r.date for r in alliance.treaty.ratifications if r.by == "RUS")
+    later = next(t for t in as_of(last_russian_step, record=record).treaties
+                 if t.treaty.id == alliance.treaty.id)
+    assert "RUS" in later.ratified_by
