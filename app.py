@@ -23,6 +23,7 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from geodata.details import Details, Fact, details, link_between, selectable_items
+from geodata.model import Event
 from geodata.record import default_record
 from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
 from geodata.snapshot import Snapshot, as_of
@@ -43,7 +44,9 @@ SELECTED = "selected"
 # What the map reports back: clicks only, so panning and zooming never rerun the script;
 # `last_object_clicked` (the click's position) makes a second click on the same shape count.
 CLICK_KEYS = ["last_active_drawing", "last_object_clicked", "last_object_clicked_tooltip"]
-MAP_HEIGHT = 720  # tall enough that the legend (bottom left) leaves Abkhazia clear
+# Online tile backgrounds offered besides none (xyzservices names that need no API key).
+TILE_CHOICES = [None, "OpenStreetMap.Mapnik", "Esri.WorldGrayCanvas"]
+MAP_HEIGHT = 720  # Georgia, the Black Sea and the North Caucasus at the zoom the map opens on
 
 
 # ---- cached work, keyed on plain values ------------------------------------------------
@@ -172,8 +175,9 @@ def sidebar() -> tuple[View, str | None]:
     picks = {k.day: k.label for k in key_dates()}
     with st.sidebar:
         st.header("View")
-        st.date_input("Date", value=None, key="day", min_value=first, max_value=last, format="YYYY-MM-DD",
-                      help=f"Any day from {first.isoformat()} to {last.isoformat()}.", on_change=keep_a_day)
+        st.date_input("Date", value=None, key="day", min_value=first, max_value=last,
+                      format="YYYY-MM-DD", on_change=keep_a_day,
+                      help=f"Any day from {first.isoformat()} to {last.isoformat()}.")
         st.selectbox("Jump to a key date", list(picks), key="key_date", index=None,
                      placeholder="Recognitions, withdrawals, the alliance treaties …",
                      format_func=lambda d: f"{d.isoformat()} · {picks[d]}", on_change=jump_to_key_date)
@@ -182,7 +186,7 @@ def sidebar() -> tuple[View, str | None]:
         st.subheader("Layers")
         layers = tuple(name for name in LAYER_NAMES
                        if st.toggle(name.capitalize(), key=f"layer:{name}"))
-        tiles = st.selectbox("Background tiles (online)", [None, "OpenStreetMap.Mapnik", "CartoDB.Positron"],
+        tiles = st.selectbox("Background tiles (online)", TILE_CHOICES, key="tiles",
                              format_func=lambda t: t or "None: vector world, works offline",
                              help="Tiles are loaded from the internet; the default needs no network.")
     view = View(st.session_state["day"] or last, Worldview(st.session_state["worldview"]), layers)
@@ -295,7 +299,8 @@ def recognition_chart_spec(last: str) -> dict[str, Any]:
                           "start": [s.start.isoformat() for s in steps],
                           "UN members recognising": [s.count for s in steps]})
     ends = frame.groupby("territory", as_index=False).last().assign(start=last)
-    lines = alt.Chart(pd.concat([frame, ends], ignore_index=True)).mark_line(interpolate="step-after").encode(
+    data = pd.concat([frame, ends], ignore_index=True)
+    lines = alt.Chart(data).mark_line(interpolate="step-after").encode(
         x=alt.X("start:T", title=None),
         y=alt.Y("UN members recognising:Q", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("territory:N", legend=alt.Legend(orient="top", title=None)),
@@ -313,36 +318,45 @@ def recognition_chart(view: View, last: date) -> None:
     st.vega_lite_chart(spec, width="stretch")
 
 
+def _first_web_link(event: Event) -> str | None:
+    """Only http(s) addresses become links in the table (LinkColumn would follow others)."""
+    return next((s.url for s in event.sources if s.url and is_web_url(s.url)), None)
+
+
 def events_table(snapshot: Snapshot) -> None:
     events = sorted(snapshot.events, key=lambda e: e.date, reverse=True)
-    first_link = lambda e: next((s.url for s in e.sources if s.url and is_web_url(s.url)), None)  # noqa: E731
     frame = pd.DataFrame({
         "date": [e.date.isoformat() for e in events],
         "event": [e.title for e in events],
         "kind": [e.kind for e in events],
         "who": [", ".join(snapshot.name(i) for i in e.entities) for e in events],
-        "source": [first_link(e) for e in events],
+        "source": [_first_web_link(e) for e in events],
     })
     st.dataframe(frame, hide_index=True, width="stretch", height=280,
                  column_config={"source": st.column_config.LinkColumn("source", display_text="open")})
 
 
+def facts_json(day: str, worldview: str) -> str:
+    return json.dumps(snapshot_to_dict(snapshot_of(day, worldview)), ensure_ascii=False, indent=1)
+
+
 def downloads(view: View, tiles: str | None) -> None:
-    """Generated only when clicked (deferred), from the same functions `geomap export` uses."""
-    key = (view.day.isoformat(), view.worldview.value)
-    stem = f"geomap-{key[0]}-{key[1]}"
-    columns = st.columns(4)
-    columns[0].download_button("Map (HTML, works offline)", lambda: export_html_of(*key, view.layers, tiles),
-                               file_name=f"{stem}.html", mime="text/html", on_click="ignore")
-    columns[1].download_button("Territories (GeoJSON)", lambda: geojson_of(*key),
-                               file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore")
-    columns[2].download_button("Facts of this day (JSON)",
-                               lambda: json.dumps(snapshot_to_dict(snapshot_of(*key)), ensure_ascii=False, indent=1),
-                               file_name=f"{stem}-facts.json", mime="application/json", on_click="ignore")
-    columns[3].download_button("Whole record (JSON)", record_json, file_name="geomap-record.json",
-                               mime="application/json", on_click="ignore")
-    st.download_button("Recognitions (CSV)", recognitions_csv, file_name="geomap-recognitions.csv",
-                       mime="text/csv", on_click="ignore")
+    """Generated only when clicked (deferred), by the same functions `geomap export` uses."""
+    day, worldview = view.day.isoformat(), view.worldview.value
+    stem = f"geomap-{day}-{worldview}"
+    offline = "works offline" if tiles is None else "loads its tiles online"
+    files = [
+        (f"Map (HTML, {offline})", lambda: export_html_of(day, worldview, view.layers, tiles),
+         f"{stem}.html", "text/html"),
+        ("Territories (GeoJSON)", lambda: geojson_of(day, worldview), f"{stem}.geojson",
+         "application/geo+json"),
+        ("Facts of this day (JSON)", lambda: facts_json(day, worldview), f"{stem}-facts.json",
+         "application/json"),
+        ("Whole record (JSON)", record_json, "geomap-record.json", "application/json"),
+        ("Recognitions (CSV)", recognitions_csv, "geomap-recognitions.csv", "text/csv"),
+    ]
+    for column, (label, generate, name, mime) in zip(st.columns(len(files)), files):
+        column.download_button(label, generate, file_name=name, mime=mime, on_click="ignore")
 
 
 # ---- the page ----------------------------------------------------------------------------------

@@ -328,3 +328,13 @@ def test_warm_rerun_after_a_date_change_is_fast() -> None:
     print(f"warm rerun after a date change: best {best:.0f} ms, "
           f"median {sorted(timings)[len(timings) // 2] * 1000:.0f} ms")
     assert best < 500, f"a warm rerun took {best:.0f} ms (target 150 ms)"
+
+
+@pytest.mark.parametrize("tiles", ["OpenStreetMap.Mapnik", "Esri.WorldGrayCanvas"])
+def test_an_online_tile_background_is_a_choice(tiles: str) -> None:
+    at = open_app(date="2015-06-01")
+    offline_script = map_args(at)["script"]
+    at.sidebar.selectbox(key="tiles").set_value(tiles)
+    at.run()
+    no_errors(at)
+    assert "tileLayer" in map_args(at)["script"] and "tileLayer" not in offline_script
