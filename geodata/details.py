@@ -1,4 +1,4 @@
-"""What a reader is told about one territory, state or treaty on one day, with every source.
+"""What a reader is told about one territory, state, treaty or treaty link on one day, cited.
 
 A details panel (the dashboard's, or any other view's) shows plain `Details`: a title, a
 one-line summary and sections of dated facts, each fact carrying its own sources. All of it
@@ -78,7 +78,8 @@ _STANCE_TEXT = {
 
 
 def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Details | None:
-    """The panel for a territory, a state or a treaty, found by entity id, ISO3 code or treaty id.
+    """The panel for a territory, a state, a treaty or a pair of parties ("RUS+ABK", what a
+    treaty link on the map stands for), found by entity id, ISO3 code, treaty id or pair id.
 
     A state the record does not know (a country clicked on the world layer that never
     recognised anything) still gets a panel saying so, titled with `name` if given; None
@@ -108,10 +109,12 @@ def selectable_items(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
 
 
 def pair_id(a: str, b: str) -> str:
+    """The item id of the pair of parties `a` and `b`, in that order."""
     return f"{a}{PAIR_SEPARATOR}{b}"
 
 
-def link_between(snapshot: Snapshot, start: tuple[float, float], end: tuple[float, float]) -> str | None:
+def link_between(snapshot: Snapshot, start: tuple[float, float],
+                 end: tuple[float, float]) -> str | None:
     """The pair id of the parties whose capitals a link joins, from its end points (lon, lat).
 
     A map link carries no id of its own, but its ends are capitals the record locates, so
