@@ -28,6 +28,7 @@ __all__ = [
     "area_km2",
     "artifact_record",
     "disputed_lines",
+    "lines_of_control",
     "load_boundaries",
     "load_manifest",
     "sha256_file",
@@ -94,9 +95,13 @@ def shared_edge(a: shapely.Geometry, b: shapely.Geometry) -> shapely.Geometry:
     return shapely.line_merge(shapely.multilinestrings(lines))
 
 
-@functools.lru_cache(maxsize=1)
-def _disputed_lines() -> gpd.GeoDataFrame:
-    pieces = _read_artifact().set_index("id").geometry
+def lines_of_control(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The de facto lines of control as the shared edges of `frame`'s GEO/ABK/SOS polygons.
+
+    Takes the frame whose polygons the lines must lie on (committed or displayed), so
+    callers never pay for a second set of boundaries they do not draw.
+    """
+    pieces = frame.set_index("id").geometry
     rows = [
         {
             "id": f"{left}-{right}",
@@ -106,6 +111,11 @@ def _disputed_lines() -> gpd.GeoDataFrame:
         for left, right in DE_FACTO_LINES
     ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=pieces.crs)
+
+
+@functools.lru_cache(maxsize=1)
+def _disputed_lines() -> gpd.GeoDataFrame:
+    return lines_of_control(_read_artifact())
 
 
 def disputed_lines() -> gpd.GeoDataFrame:

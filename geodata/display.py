@@ -45,7 +45,7 @@ from geodata.boundaries import (
     DATA_DIR,
     GEORGIA_PIECES,
     artifact_record,
-    disputed_lines,
+    lines_of_control,
     load_boundaries,
     load_manifest,
     shared_edge,
@@ -428,10 +428,7 @@ def display_boundaries() -> gpd.GeoDataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _display_disputed_lines() -> gpd.GeoDataFrame:
-    pieces = _display().set_index("id").geometry
-    lines = disputed_lines()
-    lines["geometry"] = [shared_edge(pieces[a], pieces[b]) for a, b in lines["id"].str.split("-")]
-    return lines
+    return lines_of_control(_display())  # not disputed_lines(): that reads the 550 k vertices
 
 
 def display_disputed_lines() -> gpd.GeoDataFrame:
