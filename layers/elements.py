@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -36,10 +37,20 @@ def css_token(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "", value)
 
 
+def _script_safe(text: str) -> str:
+    """`text` with every character that could end a <script> (or a JS line) escaped.
+
+    One `str.replace` per character: the world's 0.9 MB of GeoJSON goes through here,
+    and a per-character join cost about 0.1 s of every export.
+    """
+    for char, escaped in _UNSAFE_IN_SCRIPT.items():
+        text = text.replace(char, escaped)
+    return text
+
+
 def to_js(value: Any) -> str:
     """`value` as a JavaScript literal that is safe inside <script> (and stable: keys sorted)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "".join(_UNSAFE_IN_SCRIPT.get(c, c) for c in text)
+    return _script_safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 class GeoJsonData(MacroElement):
@@ -59,8 +70,34 @@ class GeoJsonData(MacroElement):
 
 
 def _safe_geojson(frame: gpd.GeoDataFrame) -> str:
-    text = frame.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":"))
-    return "".join(_UNSAFE_IN_SCRIPT.get(c, c) for c in text)
+    """The frame as a compact FeatureCollection (what `to_json(drop_id=True)` writes)."""
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    properties = frame[columns].astype(object).where(frame[columns].notna(), None)
+    features = [{"type": "Feature", "properties": props, "geometry": _geometry(shape)}
+                for props, shape in zip(properties.to_dict("records"), frame.geometry.values)]
+    return _script_safe(json.dumps({"type": "FeatureCollection", "features": features},
+                                   ensure_ascii=False, separators=(",", ":")))
+
+
+def _geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
+    """A GeoJSON geometry built from whole coordinate arrays.
+
+    `shapely.get_coordinates(...).tolist()` gives the same floats as shapely's per-point
+    `__geo_interface__` (so the same text) at about half the cost.
+    """
+    if shape is None or shape.is_empty:
+        return None
+    return {"type": shape.geom_type, "coordinates": _coordinates(shape)}
+
+
+def _coordinates(shape: shapely.Geometry) -> list[Any]:
+    if shape.geom_type == "Point":
+        return shapely.get_coordinates(shape).tolist()[0]
+    if shape.geom_type in ("LineString", "LinearRing"):
+        return shapely.get_coordinates(shape).tolist()
+    if shape.geom_type == "Polygon":
+        return [_coordinates(ring) for ring in (shape.exterior, *shape.interiors)]
+    return [_coordinates(part) for part in shape.geoms]
 
 
 class _Configured(MacroElement):
