@@ -57,26 +57,28 @@ class GeoJsonData(MacroElement):
     """Features embedded once as a script variable, with only `id` and `name` properties."""
 
     _template = Template("""{% macro script(this, kwargs) %}
-    var {{ this.get_name() }} = {{ this.geojson }};
+    var {{ this.get_name() }} = JSON.parse({{ this.geojson }});
 {% endmacro %}""")
 
     def __init__(self, frame: gpd.GeoDataFrame, name: str) -> None:
         super().__init__()
         self._name = name
         columns = [c for c in ("id", "name") if c in frame.columns]
-        self.geojson = _safe_geojson(frame[[*columns, "geometry"]])
+        # A string for JSON.parse rather than an object literal: V8 compiles a literal this
+        # size (most of the page) as code, while JSON.parse only scans it.
+        self.geojson = to_js(_geojson_text(frame[[*columns, "geometry"]]))
         self.ids = tuple(frame["id"])
         self.frame = frame
 
 
-def _safe_geojson(frame: gpd.GeoDataFrame) -> str:
+def _geojson_text(frame: gpd.GeoDataFrame) -> str:
     """The frame as a compact FeatureCollection (what `to_json(drop_id=True)` writes)."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
     properties = frame[columns].astype(object).where(frame[columns].notna(), None)
     features = [{"type": "Feature", "properties": props, "geometry": _geometry(shape)}
                 for props, shape in zip(properties.to_dict("records"), frame.geometry.values)]
-    return _script_safe(json.dumps({"type": "FeatureCollection", "features": features},
-                                   ensure_ascii=False, separators=(",", ":")))
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def _geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:

@@ -84,7 +84,7 @@ def test_the_legend_lists_the_style_table() -> None:
 
 def test_the_world_is_embedded_once() -> None:
     page = render("mini", "2015-01-23")
-    assert page.count('"id":"ABK","name"') == 1
+    assert page.count('\\"id\\":\\"ABK\\",\\"name\\"') == 1  # inside the string for JSON.parse
     assert set(DEFAULT_LAYERS) == set(LAYER_NAMES)
 
 
