@@ -305,11 +305,12 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
 def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
     """Every treaty between two parties that is signed and not ended on the day."""
     names = " – ".join(snapshot.name(p) for p in pair)
-    current = [t for t in snapshot.treaties
-               if set(pair) <= set(t.treaty.parties) and t.stage is not TreatyStage.ENDED]
+    current = next((list(states) for parties, states in snapshot.treaty_pairs()
+                    if set(parties) == set(pair)), [])
     summary = (f"On {snapshot.as_of.isoformat()}: {len(current)} treat"
                f"{'y' if len(current) == 1 else 'ies'} signed and not ended.")
-    step_days = {d for t in current for d in [t.treaty.signed, t.treaty.in_force, *(r.date for r in t.ratifications)]}
+    step_days = {d for t in current
+                 for d in [t.treaty.signed, t.treaty.in_force, *(r.date for r in t.ratifications)]}
     related = [e for e in snapshot.events if e.date in step_days and set(pair) <= set(e.entities)]
     sections = (
         Section("treaties", "Treaties signed and not ended",
