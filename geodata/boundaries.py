@@ -19,6 +19,7 @@ import shapely
 
 __all__ = [
     "BOUNDARY_ARTIFACT",
+    "BOUNDARY_CAVEAT",
     "BOUNDARY_MANIFEST",
     "DATA_DIR",
     "DE_FACTO_LINES",
@@ -43,6 +44,11 @@ BOUNDARY_MANIFEST: Path = DATA_DIR / "MANIFEST.json"
 #: Lambert azimuthal equal-area centred on the Caucasus: areas of Georgia's pieces
 #: are measured here (distortion of area is nil by construction).
 EQUAL_AREA_CRS = "+proj=laea +lat_0=42.3 +lon_0=43.5 +datum=WGS84 +units=m +no_defs"
+
+#: What every map drawn from the artifact must say about its lines of control (the reasons
+#: for this choice are in geodata/data/README.md and MANIFEST.json).
+BOUNDARY_CAVEAT = ("Lines of control are approximate (Natural Earth 1:10m); South Ossetia's "
+                   "runs about 5 km too far south near Tskhinvali.")
 
 #: Georgia's three de facto pieces, by id, with the name the map shows.
 GEORGIA_PIECES: dict[str, str] = {

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from geodata.boundaries import BOUNDARY_CAVEAT
 from geodata.snapshot import Snapshot
 from layers.popups import text
 from layers.style import LEGEND_SECTIONS, Category, Section
 
 __all__ = ["ATTRIBUTION", "LEGEND_CSS", "legend_html", "legend_sections", "title_html"]
 
-ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · facts: geomap record, "
-               "sources in each popup")
+ATTRIBUTION = ("Boundaries: Natural Earth (public domain). " + BOUNDARY_CAVEAT +
+               " Facts: geomap record, sources in each popup.")
 
 LEGEND_CSS = """
 .geomap-title { position: absolute; top: 10px; left: 50%; transform: translateX(-50%);

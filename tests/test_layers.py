@@ -80,6 +80,7 @@ def test_the_legend_lists_the_style_table() -> None:
     assert shown == [c.key for s in LEGEND_SECTIONS for c in s.categories]
     assert "geomap-legend" in page and "geomap-title" in page
     assert "Natural Earth" in page
+    assert "too far south near Tskhinvali" in page  # the boundary caveat travels with the map
 
 
 def test_the_world_is_embedded_once() -> None:
