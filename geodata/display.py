@@ -62,6 +62,8 @@ __all__ = [
     "ISLAND_MARGIN_DEG",
     "ISLAND_MAX_AREA_DEG2",
     "ISLAND_TOLERANCE_DEG",
+    "SPECK_KEEPING_AREA_DEG2",
+    "SPECK_MAX_AREA_DEG2",
     "Zone",
     "derive_display",
     "display_boundaries",
@@ -106,7 +108,7 @@ class Zone:
 DISPLAY_ZONES: tuple[Zone, ...] = (
     Zone("caucasus", (36.5, 38.0, 52.5, 45.5), 0.001, 5),
     Zone("region", (24.0, 33.0, 62.0, 52.0), 0.02, 3),
-    Zone("world", None, 0.15, 3),
+    Zone("world", None, 0.2, 3),
 )
 
 #: A country that touches no other and is smaller than this (square degrees,
@@ -118,6 +120,16 @@ ISLAND_MAX_AREA_DEG2 = 0.1
 ISLAND_TOLERANCE_DEG = 0.003
 ISLAND_DECIMALS = 4
 ISLAND_MARGIN_DEG = 0.5
+
+#: A part of a country lying wholly in the world zone, touching no other
+#: country and smaller than the world tolerance squared (square degrees) is a
+#: speck: under a pixel at the zooms the world zone is seen at, yet each one
+#: costs the browser a polygon ring to project and draw. Such parts are dropped,
+#: but never a country's largest part, so no country vanishes, and none of a
+#: small country's (under :data:`SPECK_KEEPING_AREA_DEG2`): an archipelago
+#: state such as Vanuatu is its islands, and maps mark it with a halo.
+SPECK_MAX_AREA_DEG2 = DISPLAY_ZONES[-1].tolerance ** 2
+SPECK_KEEPING_AREA_DEG2 = 2.0
 
 #: Where distances are measured for the fidelity report: UTM zone 38N covers the
 #: Caucasus with a scale error under 0.1 %.
@@ -140,6 +152,8 @@ def display_parameters() -> dict[str, Any]:
         "island_tolerance_deg": ISLAND_TOLERANCE_DEG,
         "island_decimals": ISLAND_DECIMALS,
         "island_margin_deg": ISLAND_MARGIN_DEG,
+        "speck_max_area_deg2": SPECK_MAX_AREA_DEG2,
+        "speck_keeping_area_deg2": SPECK_KEEPING_AREA_DEG2,
     }
 
 
@@ -318,6 +332,33 @@ def _isolated_islands(geometries: np.ndarray) -> np.ndarray:
     return np.isin(np.arange(len(geometries)), small) & ~np.isin(np.arange(len(geometries)), near)
 
 
+def _drop_specks(geometries: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
+    """Each country without its specks (see :data:`SPECK_MAX_AREA_DEG2`).
+
+    A speck touches no other country, so dropping it leaves the others' borders
+    and the coverage as they were.
+    """
+    parts, owner = shapely.get_parts(geometries, return_index=True)
+    area = shapely.area(parts)
+    largest = np.zeros(len(parts), dtype=bool)
+    order = np.lexsort((-area, owner))  # by country, largest part first
+    largest[order[np.r_[True, owner[order][1:] != owner[order][:-1]]]] = True
+    inner = shapely.box(*zones[-2].bounds)
+    small_country = shapely.area(geometries)[owner] < SPECK_KEEPING_AREA_DEG2
+    candidate = np.flatnonzero(
+        ~largest & ~small_country & (area < SPECK_MAX_AREA_DEG2) & ~shapely.intersects(parts, inner)
+    )
+    touching, other = shapely.STRtree(geometries).query(parts[candidate], predicate="intersects")
+    touches_other = np.unique(touching[owner[candidate[touching]] != other])
+    drop = np.zeros(len(parts), dtype=bool)
+    drop[np.delete(candidate, touches_other)] = True
+    result = geometries.copy()
+    for row in np.unique(owner[drop]):
+        kept = parts[~drop & (owner == row)]
+        result[row] = kept[0] if len(kept) == 1 else shapely.multipolygons(kept)
+    return result
+
+
 def _simplify_islands(geometries: np.ndarray) -> np.ndarray:
     """Each island state simplified alone, finely, and rounded to :data:`ISLAND_DECIMALS`."""
     simplified = shapely.coverage_simplify(geometries, ISLAND_TOLERANCE_DEG)
@@ -344,7 +385,7 @@ def derive_display(boundaries: gpd.GeoDataFrame, zones: Sequence[Zone] = DISPLAY
     rows = np.concatenate(rows_per_zone)
     pieces = np.concatenate(pieces_per_zone)
     stitched = np.array([shapely.coverage_union_all(pieces[rows == row]) for row in range(len(mainland))], dtype=object)
-    rounded = _round_coverage(stitched, zones)
+    rounded = _drop_specks(_round_coverage(stitched, zones), zones)
 
     result = np.empty(len(geometries), dtype=object)
     result[mainland] = rounded

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 __all__ = ["GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "POPUP_OPTIONS",
@@ -122,17 +122,23 @@ class GeoJsonLayer(_Configured):
     rest), `styles` (style key -> Leaflet path options), `only` (ids to draw, or null for
     all), `cls` (CSS classes of every path; each also gets `geomap-<id>` and
     `geomap-<style key>`), `tooltips`/`popups` (id -> HTML), `labels` (style key -> text
-    for a tooltip built as DOM text from the feature's name), `pane`, `interactive`.
+    for a tooltip built as DOM text from the feature's name), `pane`, `interactive`,
+    `yields` (ids left to the layer `yields_to`, drawn above: a polygon drawn twice costs
+    the browser twice; they are drawn here only while that layer is switched off).
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
     (function () {
         var c = {{ this.config }};
+        var parent = {{ this._parent.get_name() }};
         var clean = function (s) { return String(s).replace(/[^A-Za-z0-9_-]/g, ""); };
-        L.geoJson({{ this.data.get_name() }}, {
+        var draw = function (yielded) { return L.geoJson({{ this.data.get_name() }}, {
             pane: c.pane,
             interactive: c.interactive,
-            filter: function (f) { return !c.only || c.only.indexOf(f.properties.id) >= 0; },
+            filter: function (f) {
+                var id = f.properties.id;
+                return (!c.only || c.only.indexOf(id) >= 0) && (c.yields.indexOf(id) >= 0) === yielded;
+            },
             style: function (f) {
                 var key = c.categories[f.properties.id] || c.fallback;
                 var s = Object.assign({}, c.styles[key]);
@@ -155,7 +161,18 @@ class GeoJsonLayer(_Configured):
                 }
                 if (c.popups[id]) { layer.bindPopup(c.popups[id], c.popup); }
             }
-        }).addTo({{ this._parent.get_name() }});
+        }); };
+        draw(false).addTo(parent);
+        {%- if this.yields_to %}
+        // The yielded features come back (built on first need) while the reader has
+        // switched the layer that draws them off in the layer control.
+        var back = null;
+        {{ this._parent._parent.get_name() }}.on("overlayadd overlayremove", function (e) {
+            if (e.layer !== {{ this.yields_to.get_name() }}) { return; }
+            if (e.type === "overlayremove") { parent.addLayer(back || (back = draw(true))); }
+            else if (back) { parent.removeLayer(back); }
+        });
+        {%- endif %}
     })();
 {% endmacro %}""")
 
@@ -163,12 +180,17 @@ class GeoJsonLayer(_Configured):
                  categories: Mapping[str, str], fallback: str | None = None, cls: str,
                  pane: str, only: list[str] | None = None, tooltips: Mapping[str, str] = {},
                  popups: Mapping[str, str] = {}, labels: Mapping[str, str] | None = None,
-                 interactive: bool = True) -> None:
+                 interactive: bool = True, yields: Sequence[str] = (),
+                 yields_to: Element | None = None) -> None:
+        if bool(yields) != (yields_to is not None):
+            raise ValueError("yields and yields_to go together")
         super().__init__(name, {"styles": dict(styles), "categories": dict(categories),
                          "fallback": fallback, "cls": cls, "pane": pane, "only": only,
                          "tooltips": dict(tooltips), "popups": dict(popups), "labels": labels,
-                         "interactive": interactive, "popup": POPUP_OPTIONS})
+                         "interactive": interactive, "popup": POPUP_OPTIONS,
+                         "yields": sorted(yields)})
         self.data = data
+        self.yields_to = yields_to
 
 
 class PolylineLayer(_Configured):

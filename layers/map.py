@@ -68,9 +68,11 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
         folium.TileLayer(provider, name=provider.name, overlay=False, control=True).add_to(m)
     world = GeoJsonData(_world_frame(), "geomap_world")
     lines = GeoJsonData(_lines_frame(), "geomap_lines")
-    builders: dict[str, Callable[[], folium.FeatureGroup]] = {
-        "recognition": lambda: recognition_layer(snapshot, world),
-        "territories": lambda: territories_layer(snapshot, world, lines),
+    territories = territories_layer(snapshot, world, lines) if "territories" in layers else None
+    above = (territories, [s.entity.boundary_id for s in drawn_territories(snapshot, world)])
+    builders: dict[str, Callable[[], folium.FeatureGroup | None]] = {
+        "recognition": lambda: recognition_layer(snapshot, world, above if territories else None),
+        "territories": lambda: territories,
         "alliances": lambda: alliances_layer(snapshot),
         "places": lambda: places_layer(snapshot),
     }

@@ -7,6 +7,8 @@ ones (Nauru, Tuvalu, Vanuatu) also get a halo marker that stays visible at world
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import folium
 import shapely
 
@@ -32,7 +34,11 @@ def stance_categories(snapshot: Snapshot) -> dict[str, str]:
     return result
 
 
-def recognition_layer(snapshot: Snapshot, world: GeoJsonData) -> folium.FeatureGroup:
+def recognition_layer(snapshot: Snapshot, world: GeoJsonData,
+                      drawn_above: tuple[folium.FeatureGroup, Sequence[str]] | None = None,
+                      ) -> folium.FeatureGroup:
+    """Every state filled by its stance; `drawn_above` is a layer and the ids it draws over
+    this one (the territories layer), which are left to it while it is shown."""
     group = folium.FeatureGroup(name="Recognition, world-wide", overlay=True, show=True)
     group._name = "geomap_recognition"
     categories = stance_categories(snapshot)
@@ -44,7 +50,9 @@ def recognition_layer(snapshot: Snapshot, world: GeoJsonData) -> folium.FeatureG
         world, "geomap_stance_fills", styles={c.key: fill_options(c) for c in STANCES.values()},
         categories=categories, fallback=STANCES[StanceKind.NEVER].key, cls="geomap-country",
         pane="geomap-world", tooltips=tooltips, popups=popups,
-        labels={STANCES[StanceKind.NEVER].key: STANCES[StanceKind.NEVER].label}))
+        labels={STANCES[StanceKind.NEVER].key: STANCES[StanceKind.NEVER].label},
+        yields=drawn_above[1] if drawn_above else (),
+        yields_to=drawn_above[0] if drawn_above else None))
     halos = _halos(snapshot, world, categories, tooltips, popups)
     if halos:
         group.add_child(MarkerLayer("geomap_halos", halos, pane="geomap-halos"))

@@ -164,6 +164,24 @@ def test_switching_a_layer_off_takes_its_legend_section(exported: Exporter,
     assert section.is_visible()
 
 
+def test_each_polygon_is_drawn_once_and_the_world_fills_in_without_territories(
+        exported: Exporter, offline_page: OfflinePage) -> None:
+    """The world layer leaves the territories layer's polygons to it, and draws them itself
+    (in their stance colours) while the reader has the territories layer switched off."""
+    page = open_map(offline_page, exported())
+    focal = ["ABK", "SOS", "GEO", "RUS"]
+    drawn = "ids => ids.map(id => document.querySelectorAll('path.geomap-' + id).length)"
+    world = "ids => ids.map(id => document.querySelectorAll('path.geomap-country.geomap-' + id).length)"
+    assert page.evaluate(drawn, focal) == [1, 1, 1, 1]
+    page.hover(".leaflet-control-layers")
+    page.locator(".leaflet-control-layers").get_by_text("Territories", exact=True).click()
+    assert page.evaluate(world, focal) == [1, 1, 1, 1]
+    assert page.evaluate(drawn, focal) == [1, 1, 1, 1]
+    page.locator(".leaflet-control-layers").get_by_text("Territories", exact=True).click()
+    assert page.evaluate(world, focal) == [0, 0, 0, 0]
+    assert page.evaluate(drawn, focal) == [1, 1, 1, 1]
+
+
 def test_a_popup_opens_clear_of_the_title_and_the_legend(exported: Exporter,
                                                          offline_page: OfflinePage,
                                                          screenshot_dir: Path) -> None:
@@ -183,7 +201,8 @@ def test_a_popup_opens_clear_of_the_title_and_the_legend(exported: Exporter,
 
 
 RECOGNISING = [STANCES[StanceKind.RECOGNISES_ALL], STANCES[StanceKind.RECOGNISES_SOME]]
-COLOURED = """keys => [...document.querySelectorAll('path.geomap-country, .leaflet-geomap-halos-pane path')]
+COLOURED = """keys => [...document.querySelectorAll(
+    'path.geomap-country, path.geomap-territory, .leaflet-geomap-halos-pane path')]
     .map(p => ({classes: [...p.classList], fill: (p.getAttribute('fill') || '').toUpperCase()}))"""
 
 
