@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-__all__ = ["GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "POPUP_OPTIONS",
+__all__ = ["Features", "GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "POPUP_OPTIONS",
            "PolylineLayer", "to_js"]
 
 POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
@@ -53,22 +54,65 @@ def to_js(value: Any) -> str:
     return _script_safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
-class GeoJsonData(MacroElement):
-    """Features embedded once as a script variable, with only `id` and `name` properties."""
+class _RenderedScript(Element):
+    """A script that is already rendered, printed as it is.
+
+    branca's `MacroElement.render` wraps each rendered macro in `Element(text)`, which
+    compiles the text as a Jinja template: for the world's GeoJSON that is most of a
+    dashboard rerun (about 0.2 s), and text that looked like Jinja would be read as Jinja.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text.removesuffix("\n")  # as the Jinja template did (keep_trailing_newline)
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _ScriptElement(MacroElement):
+    """A MacroElement with only a `script` macro, rendered without compiling its output."""
+
+    def render(self, **kwargs: Any) -> None:
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_RenderedScript(script(self, kwargs)),
+                                         name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+@dataclass(frozen=True, eq=False)
+class Features:
+    """Features with only `id` and `name` properties, written once as a script literal.
+
+    The text depends on the frame alone, so data that does not change (the world) is
+    written once per process and embedded in every map (`GeoJsonData`) from there.
+    """
+
+    frame: gpd.GeoDataFrame
+    literal: str
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame) -> Features:
+        columns = [c for c in ("id", "name") if c in frame.columns]
+        # A string for JSON.parse rather than an object literal: V8 compiles a literal this
+        # size (most of the page) as code, while JSON.parse only scans it.
+        return cls(frame, to_js(_geojson_text(frame[[*columns, "geometry"]])))
+
+
+class GeoJsonData(_ScriptElement):
+    """Features embedded once as a script variable, drawn by any number of `GeoJsonLayer`s."""
 
     _template = Template("""{% macro script(this, kwargs) %}
     var {{ this.get_name() }} = JSON.parse({{ this.geojson }});
 {% endmacro %}""")
 
-    def __init__(self, frame: gpd.GeoDataFrame, name: str) -> None:
+    def __init__(self, features: Features, name: str) -> None:
         super().__init__()
         self._name = name
-        columns = [c for c in ("id", "name") if c in frame.columns]
-        # A string for JSON.parse rather than an object literal: V8 compiles a literal this
-        # size (most of the page) as code, while JSON.parse only scans it.
-        self.geojson = to_js(_geojson_text(frame[[*columns, "geometry"]]))
-        self.ids = tuple(frame["id"])
-        self.frame = frame
+        self.geojson = features.literal
+        self.ids = tuple(features.frame["id"])
+        self.frame = features.frame
 
 
 def _geojson_text(frame: gpd.GeoDataFrame) -> str:
@@ -102,7 +146,7 @@ def _coordinates(shape: shapely.Geometry) -> list[Any]:
     return [_coordinates(part) for part in shape.geoms]
 
 
-class _Configured(MacroElement):
+class _Configured(_ScriptElement):
     """An element whose template reads one JSON object, `config`, built from `settings`."""
 
     def __init__(self, name: str, settings: dict[str, Any]) -> None:

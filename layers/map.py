@@ -11,13 +11,12 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import folium
-import geopandas as gpd
 import xyzservices
 
 from geodata.display import display_boundaries, display_disputed_lines
 from geodata.snapshot import Snapshot
 from layers.alliances import alliances_layer
-from layers.elements import GeoJsonData, MapFrame
+from layers.elements import Features, GeoJsonData, MapFrame
 from layers.legend import LEGEND_CSS, legend_html, title_html
 from layers.places import places_layer
 from layers.recognition import recognition_layer
@@ -35,13 +34,14 @@ FONT_SIZE = "0.8125rem"
 
 
 @lru_cache(maxsize=1)
-def _world_frame() -> gpd.GeoDataFrame:
-    return display_boundaries().to_crs(4326)[["id", "name", "geometry"]]
+def _world() -> Features:
+    """The world as every map embeds it: the same for every day, so written once."""
+    return Features.of(display_boundaries().to_crs(4326)[["id", "name", "geometry"]])
 
 
 @lru_cache(maxsize=1)
-def _lines_frame() -> gpd.GeoDataFrame:
-    return display_disputed_lines().to_crs(4326)[["id", "geometry"]]
+def _lines() -> Features:
+    return Features.of(display_disputed_lines().to_crs(4326)[["id", "geometry"]])
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider:
@@ -66,8 +66,8 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
     if tiles is not None:
         provider = tile_provider(tiles)
         folium.TileLayer(provider, name=provider.name, overlay=False, control=True).add_to(m)
-    world = GeoJsonData(_world_frame(), "geomap_world")
-    lines = GeoJsonData(_lines_frame(), "geomap_lines")
+    world = GeoJsonData(_world(), "geomap_world")
+    lines = GeoJsonData(_lines(), "geomap_lines")
     territories = territories_layer(snapshot, world, lines) if "territories" in layers else None
     above = (territories, [s.entity.boundary_id for s in drawn_territories(snapshot, world)])
     builders: dict[str, Callable[[], folium.FeatureGroup | None]] = {
