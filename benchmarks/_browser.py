@@ -93,19 +93,19 @@ LOCAL_ASSETS: list[tuple[re.Pattern[str], str, Callable[[], Path | None]]] = [
 ]
 
 
-def _local_file(url: str) -> tuple[Path, str] | None:
+def _local_file(url: str) -> tuple[Path | None, str | None]:
+    """The local copy of a CDN file and where it comes from; (None, source) if the package
+    that would hold it is not installed, (None, None) if no package holds it."""
     path = urlsplit(url).path
     for pattern, source, folder in LOCAL_ASSETS:
         match = pattern.search(url)
         if not match:
             continue
         base = folder()
-        if base is None:
-            return None
         name = match.groupdict().get("file") or ("jquery.min.js" if "jquery" in path else "")
-        candidate = base / name
-        return (candidate, source) if candidate.is_file() else None
-    return None
+        candidate = base / name if base is not None else None
+        return (candidate, source) if candidate is not None and candidate.is_file() else (None, source)
+    return None, None
 
 
 @dataclass
@@ -125,14 +125,14 @@ class CdnRoute:
             self.served[_short(url)] = "1x1 PNG (tile)"
             route.fulfill(status=200, content_type="image/png", body=_PNG_1x1)
             return
-        local = _local_file(url)
-        if local is not None:
-            path, source = local
+        path, source = _local_file(url)
+        if path is not None:
             self.served[_short(url)] = source
             route.fulfill(status=200, path=str(path),
                           content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
             return
-        self.served[_short(url)] = "empty body (no registry package)"
+        self.served[_short(url)] = (f"empty body ({source} not installed)" if source
+                                    else "empty body (no registry package)")
         route.fulfill(status=200, body="", content_type=CONTENT_TYPES.get(suffix, "text/plain"))
 
     def summary(self) -> dict[str, str]:
