@@ -23,7 +23,7 @@ import folium
 from branca.element import Element, Figure
 
 from geodata.snapshot import Snapshot
-from layers.assets import assert_offline, make_offline
+from layers.assets import assert_offline, inline_offline_assets, make_offline
 
 __all__ = [
     "ExportError",
@@ -95,7 +95,7 @@ def map_to_html(m: folium.Map, *, online: bool = False) -> str:
         figure = Figure()
         figure.add_child(m)
     assign_stable_ids(figure)
-    page = figure.render()
+    page = inline_offline_assets(figure.render())
     leaked = sorted(set(RANDOM_ID.findall(page)))
     if leaked:
         raise ExportError(f"random element ids reached the page ({', '.join(leaked[:3])}); "
