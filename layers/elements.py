@@ -362,22 +362,28 @@ class MapFrame(_Configured):
         };
         fit();
         map.on("resize", fit);
-        if (panel) { panel.open = box.clientWidth >= c.legendFit.openWidth
-                                  && box.clientHeight >= c.legendFit.openHeight; }
+        // The map's size as Leaflet measured it when it was made (reading the box again
+        // here would force a layout of everything added since).
+        if (panel) { panel.open = map.getSize().x >= c.legendFit.openWidth
+                                  && map.getSize().y >= c.legendFit.openHeight; }
         // Popups pan clear of the title above and of the open legend on the left. The
         // padding is Leaflet's class default (a page holds one map: export, Streamlit and
-        // notebooks each give it its own frame), kept in one array that every popup reads
-        // when it opens, and updated whenever the title or the legend changes size.
-        var clear = [c.popupGap, c.popupGap];
-        L.Popup.mergeOptions({autoPanPaddingTopLeft: clear,
-                              autoPanPaddingBottomRight: [c.popupGap, c.popupGap]});
-        var clearance = function () {
-            var origin = box.getBoundingClientRect();
-            clear[1] = title.getBoundingClientRect().bottom - origin.top + c.popupGap;
-            clear[0] = (panel && panel.open ? div.getBoundingClientRect().right - origin.left : 0)
-                + c.popupGap;
+        // notebooks each give it its own frame): a point whose x and y are measured when a
+        // popup reads them, i.e. when one opens, never at load (measuring then forces a
+        // layout), and again only after the title or the legend may have changed size.
+        var clear = null, measure = function () {
+            if (!clear) {
+                var origin = box.getBoundingClientRect();
+                clear = [(panel && panel.open ? div.getBoundingClientRect().right - origin.left : 0)
+                         + c.popupGap,
+                         title.getBoundingClientRect().bottom - origin.top + c.popupGap];
+            }
+            return clear;
         };
-        clearance();
+        L.Popup.mergeOptions({
+            autoPanPaddingTopLeft: {get x() { return measure()[0]; }, get y() { return measure()[1]; }},
+            autoPanPaddingBottomRight: [c.popupGap, c.popupGap]});
+        var clearance = function () { clear = null; };
         map.on("resize", clearance);
         if (panel) { panel.addEventListener("toggle", clearance); }
         // A layer switched off in the layer control takes its legend section with it.
