@@ -100,17 +100,48 @@ class Features:
         return cls(frame, to_js(_geojson_text(frame[[*columns, "geometry"]])))
 
 
+PROJECT_LATLNGS = """\
+    // Leaflet's Polyline._projectLatlngs for web Mercator without its per-vertex objects:
+    // the same arithmetic as map.latLngToLayerPoint (SphericalMercator.project, the CRS's
+    // transformation, rounding, minus the pixel origin), so the same points, at about half
+    // the cost for the world's vertices. Other CRSs take Leaflet's own path. Written against
+    // Leaflet 1.9 (xstatic-leaflet); tests/test_browser_export.py checks it point for point.
+    window.geomapProjectLatlngs = window.geomapProjectLatlngs || function project(latlngs, result, bounds) {
+        var map = this._map, crs = map.options.crs, i, n = latlngs.length;
+        if (crs !== L.CRS.EPSG3857) { return L.Polyline.prototype._projectLatlngs.call(this, latlngs, result, bounds); }
+        if (!(latlngs[0] instanceof L.LatLng)) {  // rings or parts: as Leaflet, one level down
+            for (i = 0; i < n; i++) { project.call(this, latlngs[i], result, bounds); }
+            return;
+        }
+        var proj = L.Projection.SphericalMercator, t = crs.transformation, origin = map.getPixelOrigin();
+        var d = Math.PI / 180, R = proj.R, max = proj.MAX_LATITUDE, scale = crs.scale(map._zoom);
+        var ring = new Array(n), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (i = 0; i < n; i++) {
+            var ll = latlngs[i], lat = Math.max(Math.min(max, ll.lat), -max), sin = Math.sin(lat * d);
+            var x = Math.round(scale * (t._a * (R * ll.lng * d) + t._b)) - origin.x;
+            var y = Math.round(scale * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d)) - origin.y;
+            ring[i] = new L.Point(x, y);
+            if (x < x0) { x0 = x; } if (x > x1) { x1 = x; }
+            if (y < y0) { y0 = y; } if (y > y1) { y1 = y; }
+        }
+        bounds.extend(new L.Point(x0, y0)); bounds.extend(new L.Point(x1, y1));
+        result.push(ring);
+    };"""
+
+
 class GeoJsonData(_ScriptElement):
     """Features embedded once as a script variable, drawn by any number of `GeoJsonLayer`s."""
 
     _template = Template("""{% macro script(this, kwargs) %}
     var {{ this.get_name() }} = JSON.parse({{ this.geojson }});
+{{ this.helpers }}
 {% endmacro %}""")
 
     def __init__(self, features: Features, name: str) -> None:
         super().__init__()
         self._name = name
         self.geojson = features.literal
+        self.helpers = PROJECT_LATLNGS
         self.ids = tuple(features.frame["id"])
         self.frame = features.frame
 
@@ -191,6 +222,7 @@ class GeoJsonLayer(_Configured):
             },
             onEachFeature: function (f, layer) {
                 var id = f.properties.id, key = c.categories[id] || c.fallback;
+                if (layer._projectLatlngs) { layer._projectLatlngs = window.geomapProjectLatlngs; }
                 if (c.tooltips[id]) {
                     layer.bindTooltip(c.tooltips[id], {sticky: true});
                 } else if (c.labels && c.labels[key]) {

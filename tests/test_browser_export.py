@@ -200,6 +200,35 @@ def test_a_popup_opens_clear_of_the_title_and_the_legend(exported: Exporter,
     page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-popup-1200x760.png"))
 
 
+SAME_PROJECTION = """() => {
+    const map = Object.values(window).find(v => v instanceof L.Map), plain = [];
+    const xy = rings => JSON.stringify(rings.map(r => r.map(p => [p.x, p.y])));
+    let ours = 0, differ = 0;
+    map.eachLayer(layer => {
+        if (!layer._rings || layer._projectLatlngs === L.Polyline.prototype._projectLatlngs) return;
+        ours++;
+        const theirs = [], mine = [], b1 = new L.Bounds(), b2 = new L.Bounds();
+        L.Polyline.prototype._projectLatlngs.call(layer, layer._latlngs, theirs, b1);
+        layer._projectLatlngs(layer._latlngs, mine, b2);
+        if (xy(theirs) !== xy(mine) || xy(theirs) !== xy(layer._rings)
+            || JSON.stringify(b1) !== JSON.stringify(b2)) differ++;
+    });
+    return [ours, differ];
+}"""
+
+
+@pytest.mark.parametrize("zoom", [6, 2, 9])
+def test_our_projection_gives_leaflets_points(zoom: int, exported: Exporter,
+                                              offline_page: OfflinePage) -> None:
+    """`geomapProjectLatlngs` (the world's vertices projected without Leaflet's per-vertex
+    objects) gives exactly the points Leaflet's own `_projectLatlngs` gives, at any zoom."""
+    page = open_map(offline_page, exported())
+    page.evaluate("z => Object.values(window).find(v => v instanceof L.Map)"
+                  ".setZoom(z, {animate: false})", zoom)
+    ours, differ = page.evaluate(SAME_PROJECTION)
+    assert ours > 200 and differ == 0
+
+
 RECOGNISING = [STANCES[StanceKind.RECOGNISES_ALL], STANCES[StanceKind.RECOGNISES_SOME]]
 COLOURED = """keys => [...document.querySelectorAll(
     'path.geomap-country, path.geomap-territory, .leaflet-geomap-halos-pane path')]
