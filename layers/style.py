@@ -142,7 +142,7 @@ this order is the ranking `strongest_treaty` uses."""
 STAGES: dict[TreatyStage, Category] = {
     TreatyStage.SIGNED: Category("signed", "signed, not ratified", "line", "#4D4D4D",
                                  dash="2 6", weight=3),
-    TreatyStage.PARTLY_RATIFIED: Category("partly_ratified", "ratified by some parties",
+    TreatyStage.PARTLY_RATIFIED: Category("partly_ratified", "ratification under way",
                                           "line", "#4D4D4D", dash="10 6", weight=3),
     TreatyStage.RATIFIED: Category("ratified", "ratified, not yet in force", "line", "#4D4D4D",
                                    dash="10 3 2 3", weight=3),
