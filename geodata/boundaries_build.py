@@ -80,7 +80,6 @@ QGIS_DEB = "qgis-common_3.22.16+dfsg-1_all.deb"
 QGIS_DEB_SHA256 = "8c46e9da78b82772b23777643e02210c43945f01faee2316899f6438b65a5960"
 WORLD_MAP = "usr/share/qgis/resources/data/world_map.gpkg"
 WORLD_MAP_SHA256 = "ff5cceefc4b27abea094fa82459d8aef9417023236c326a666978b62ffe85db2"
-WORLD_MAP_README = "usr/share/qgis/resources/data/README_world_map.md"
 QGIS_COPYRIGHT = "usr/share/doc/qgis-common/copyright"
 
 # --- tolerances ----------------------------------------------------------------------
