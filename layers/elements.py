@@ -1,9 +1,10 @@
 """The few Leaflet elements the layers are made of, each a small JavaScript template.
 
 Why not folium.GeoJson: it embeds its data in every layer that uses it (the world would be
-in the page twice, once per layer) and its GeoJsonTooltip/GeoJsonPopup print property
-values as HTML. Here geometry is embedded once (`GeoJsonData`) and any number of layers draw
-it with their own styles (`GeoJsonLayer`); tooltip and popup HTML comes ready-escaped from
+in the page twice, once per layer), as GeoJSON (three times the work for the browser, see
+`layers.shapes`), and its GeoJsonTooltip/GeoJsonPopup print property values as HTML. Here
+geometry is embedded once (`ShapeData`) and any number of layers draw it with their own
+styles (`ShapeLayer`); tooltip and popup HTML comes ready-escaped from
 `layers.popups`, and names taken from the geometry are only ever set as DOM text.
 Every value reaches the script through `to_js`, which cannot close the <script> element.
 Everything is plain Leaflet: no plugin, no network.
@@ -11,19 +12,19 @@ Everything is plain Leaflet: no plugin, no network.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import geopandas as gpd
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-__all__ = ["Features", "GeoJsonData", "css_token", "GeoJsonLayer", "MapFrame", "MarkerLayer", "POPUP_OPTIONS",
-           "PolylineLayer", "to_js"]
+from layers.shapes import SHAPES_JS, Features
+
+__all__ = ["MapFrame", "MarkerLayer", "POPUP_OPTIONS", "PolylineLayer", "ShapeData", "ShapeLayer",
+           "css_token", "to_js"]
 
 POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
 """Every popup's own options. Its autoPan padding is the map's (see `MapFrame`): it depends
@@ -41,7 +42,7 @@ def css_token(value: str) -> str:
 def _script_safe(text: str) -> str:
     """`text` with every character that could end a <script> (or a JS line) escaped.
 
-    One `str.replace` per character: the world's 0.9 MB of GeoJSON goes through here,
+    One `str.replace` per character: the world's geometry (most of the page) goes through here,
     and a per-character join cost about 0.1 s of every export.
     """
     for char, escaped in _UNSAFE_IN_SCRIPT.items():
@@ -58,7 +59,7 @@ class _RenderedScript(Element):
     """A script that is already rendered, printed as it is.
 
     branca's `MacroElement.render` wraps each rendered macro in `Element(text)`, which
-    compiles the text as a Jinja template: for the world's GeoJSON that is most of a
+    compiles the text as a Jinja template: for the world's geometry that is most of a
     dashboard rerun (about 0.2 s), and text that looked like Jinja would be read as Jinja.
     """
 
@@ -81,100 +82,31 @@ class _ScriptElement(MacroElement):
             child.render(**kwargs)
 
 
-@dataclass(frozen=True, eq=False)
-class Features:
-    """Features with only `id` and `name` properties, written once as a script literal.
+@functools.lru_cache(maxsize=4)
+def _json_parse_argument(features: Features) -> str:
+    """The features' text as a string literal for JSON.parse, made once per `Features`.
 
-    The text depends on the frame alone, so data that does not change (the world) is
-    written once per process and embedded in every map (`GeoJsonData`) from there.
+    A string rather than an object literal: V8 compiles a literal this size (most of the
+    page) as code, while JSON.parse only scans it.
     """
-
-    frame: gpd.GeoDataFrame
-    literal: str
-
-    @classmethod
-    def of(cls, frame: gpd.GeoDataFrame) -> Features:
-        columns = [c for c in ("id", "name") if c in frame.columns]
-        # A string for JSON.parse rather than an object literal: V8 compiles a literal this
-        # size (most of the page) as code, while JSON.parse only scans it.
-        return cls(frame, to_js(_geojson_text(frame[[*columns, "geometry"]])))
+    return to_js(features.text)
 
 
-PROJECT_LATLNGS = """\
-    // Leaflet's Polyline._projectLatlngs for web Mercator without its per-vertex objects:
-    // the same arithmetic as map.latLngToLayerPoint (SphericalMercator.project, the CRS's
-    // transformation, rounding, minus the pixel origin), so the same points, at about half
-    // the cost for the world's vertices. Other CRSs take Leaflet's own path. Written against
-    // Leaflet 1.9 (xstatic-leaflet); tests/test_browser_export.py checks it point for point.
-    window.geomapProjectLatlngs = window.geomapProjectLatlngs || function project(latlngs, result, bounds) {
-        var map = this._map, crs = map.options.crs, i, n = latlngs.length;
-        if (crs !== L.CRS.EPSG3857) { return L.Polyline.prototype._projectLatlngs.call(this, latlngs, result, bounds); }
-        if (!(latlngs[0] instanceof L.LatLng)) {  // rings or parts: as Leaflet, one level down
-            for (i = 0; i < n; i++) { project.call(this, latlngs[i], result, bounds); }
-            return;
-        }
-        var proj = L.Projection.SphericalMercator, t = crs.transformation, origin = map.getPixelOrigin();
-        var d = Math.PI / 180, R = proj.R, max = proj.MAX_LATITUDE, scale = crs.scale(map._zoom);
-        var ring = new Array(n), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-        for (i = 0; i < n; i++) {
-            var ll = latlngs[i], lat = Math.max(Math.min(max, ll.lat), -max), sin = Math.sin(lat * d);
-            var x = Math.round(scale * (t._a * (R * ll.lng * d) + t._b)) - origin.x;
-            var y = Math.round(scale * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d)) - origin.y;
-            ring[i] = new L.Point(x, y);
-            if (x < x0) { x0 = x; } if (x > x1) { x1 = x; }
-            if (y < y0) { y0 = y; } if (y > y1) { y1 = y; }
-        }
-        bounds.extend(new L.Point(x0, y0)); bounds.extend(new L.Point(x1, y1));
-        result.push(ring);
-    };"""
-
-
-class GeoJsonData(_ScriptElement):
-    """Features embedded once as a script variable, drawn by any number of `GeoJsonLayer`s."""
+class ShapeData(_ScriptElement):
+    """Shapes embedded once as a script variable, drawn by any number of `ShapeLayer`s."""
 
     _template = Template("""{% macro script(this, kwargs) %}
-    var {{ this.get_name() }} = JSON.parse({{ this.geojson }});
+    var {{ this.get_name() }} = JSON.parse({{ this.literal }});
 {{ this.helpers }}
 {% endmacro %}""")
 
     def __init__(self, features: Features, name: str) -> None:
         super().__init__()
         self._name = name
-        self.geojson = features.literal
-        self.helpers = PROJECT_LATLNGS
+        self.literal = _json_parse_argument(features)
+        self.helpers = SHAPES_JS
         self.ids = tuple(features.frame["id"])
         self.frame = features.frame
-
-
-def _geojson_text(frame: gpd.GeoDataFrame) -> str:
-    """The frame as a compact FeatureCollection (what `to_json(drop_id=True)` writes)."""
-    columns = [c for c in frame.columns if c != frame.geometry.name]
-    properties = frame[columns].astype(object).where(frame[columns].notna(), None)
-    features = [{"type": "Feature", "properties": props, "geometry": _geometry(shape)}
-                for props, shape in zip(properties.to_dict("records"), frame.geometry.values)]
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False, separators=(",", ":"))
-
-
-def _geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
-    """A GeoJSON geometry built from whole coordinate arrays.
-
-    `shapely.get_coordinates(...).tolist()` gives the same floats as shapely's per-point
-    `__geo_interface__` (so the same text) at about half the cost.
-    """
-    if shape is None or shape.is_empty:
-        return None
-    return {"type": shape.geom_type, "coordinates": _coordinates(shape)}
-
-
-def _coordinates(shape: shapely.Geometry) -> list[Any]:
-    if shape.geom_type == "Point":
-        return shapely.get_coordinates(shape).tolist()[0]
-    if shape.geom_type in ("LineString", "LinearRing"):
-        return shapely.get_coordinates(shape).tolist()
-    if shape.geom_type == "Polygon":
-        return [_coordinates(ring) for ring in (shape.exterior, *shape.interiors)]
-    return [_coordinates(part) for part in shape.geoms]
 
 
 class _Configured(_ScriptElement):
@@ -190,8 +122,8 @@ class _Configured(_ScriptElement):
         return to_js(self.settings)
 
 
-class GeoJsonLayer(_Configured):
-    """Draws (some of) a `GeoJsonData` with a style per feature, tooltips and popups.
+class ShapeLayer(_Configured):
+    """Draws (some of) a `ShapeData` with a style per feature, tooltips and popups.
 
     `config` keys: `categories` (feature id -> style key), `fallback` (style key for the
     rest), `styles` (style key -> Leaflet path options), `only` (ids to draw, or null for
@@ -207,7 +139,7 @@ class GeoJsonLayer(_Configured):
         var c = {{ this.config }};
         var parent = {{ this._parent.get_name() }};
         var clean = function (s) { return String(s).replace(/[^A-Za-z0-9_-]/g, ""); };
-        var draw = function (yielded) { return L.geoJson({{ this.data.get_name() }}, {
+        var draw = function (yielded) { return window.geomapShapes({{ this.data.get_name() }}, {
             pane: c.pane,
             interactive: c.interactive,
             filter: function (f) {
@@ -222,7 +154,6 @@ class GeoJsonLayer(_Configured):
             },
             onEachFeature: function (f, layer) {
                 var id = f.properties.id, key = c.categories[id] || c.fallback;
-                if (layer._projectLatlngs) { layer._projectLatlngs = window.geomapProjectLatlngs; }
                 if (c.tooltips[id]) {
                     layer.bindTooltip(c.tooltips[id], {sticky: true});
                 } else if (c.labels && c.labels[key]) {
@@ -252,7 +183,7 @@ class GeoJsonLayer(_Configured):
     })();
 {% endmacro %}""")
 
-    def __init__(self, data: GeoJsonData, name: str, *, styles: Mapping[str, Mapping[str, Any]],
+    def __init__(self, data: ShapeData, name: str, *, styles: Mapping[str, Mapping[str, Any]],
                  categories: Mapping[str, str], fallback: str | None = None, cls: str,
                  pane: str, only: list[str] | None = None, tooltips: Mapping[str, str] = {},
                  popups: Mapping[str, str] = {}, labels: Mapping[str, str] | None = None,

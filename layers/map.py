@@ -16,10 +16,11 @@ import xyzservices
 from geodata.display import display_boundaries, display_disputed_lines
 from geodata.snapshot import Snapshot
 from layers.alliances import alliances_layer
-from layers.elements import Features, GeoJsonData, MapFrame
+from layers.elements import MapFrame, ShapeData
 from layers.legend import LEGEND_CSS, legend_html, title_html
 from layers.places import places_layer
 from layers.recognition import recognition_layer
+from layers.shapes import Features
 from layers.style import PANES, SEA, hatch_pattern_id, territory_category
 from layers.territories import drawn_territories, territories_layer
 
@@ -66,8 +67,8 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
     if tiles is not None:
         provider = tile_provider(tiles)
         folium.TileLayer(provider, name=provider.name, overlay=False, control=True).add_to(m)
-    world = GeoJsonData(_world(), "geomap_world")
-    lines = GeoJsonData(_lines(), "geomap_lines")
+    world = ShapeData(_world(), "geomap_world")
+    lines = ShapeData(_lines(), "geomap_lines")
     territories = territories_layer(snapshot, world, lines) if "territories" in layers else None
     above = (territories, [s.entity.boundary_id for s in drawn_territories(snapshot, world)])
     builders: dict[str, Callable[[], folium.FeatureGroup | None]] = {
@@ -94,7 +95,7 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
     return m
 
 
-def _patterns(snapshot: Snapshot, world: GeoJsonData) -> list[dict[str, str]]:
+def _patterns(snapshot: Snapshot, world: ShapeData) -> list[dict[str, str]]:
     """The SVG hatch patterns the territories layer fills with on this day."""
     hatched = {hatch_pattern_id(c): c for s in drawn_territories(snapshot, world)
                if (c := territory_category(snapshot, s)).stripe}

@@ -13,7 +13,7 @@ import folium
 import shapely
 
 from geodata.snapshot import Snapshot, StanceKind
-from layers.elements import GeoJsonData, GeoJsonLayer, MarkerLayer
+from layers.elements import ShapeData, ShapeLayer, MarkerLayer
 from layers.popups import state_popup, stance_text, territory_popup, text
 from layers.style import LAND_OUTLINE, STANCES, fill_options
 
@@ -34,7 +34,7 @@ def stance_categories(snapshot: Snapshot) -> dict[str, str]:
     return result
 
 
-def recognition_layer(snapshot: Snapshot, world: GeoJsonData,
+def recognition_layer(snapshot: Snapshot, world: ShapeData,
                       drawn_above: tuple[folium.FeatureGroup, Sequence[str]] | None = None,
                       ) -> folium.FeatureGroup:
     """Every state filled by its stance; `drawn_above` is a layer and the ids it draws over
@@ -46,7 +46,7 @@ def recognition_layer(snapshot: Snapshot, world: GeoJsonData,
                 for e in snapshot.stances if e in snapshot.record.entities}
     popups = {snapshot.record.entities[e].boundary_id: _popup(snapshot, e)
               for e in snapshot.stances if e in snapshot.record.entities}
-    group.add_child(GeoJsonLayer(
+    group.add_child(ShapeLayer(
         world, "geomap_stance_fills", styles={c.key: fill_options(c) for c in STANCES.values()},
         categories=categories, fallback=STANCES[StanceKind.NEVER].key, cls="geomap-country",
         pane="geomap-world", tooltips=tooltips, popups=popups,
@@ -70,7 +70,7 @@ def _popup(snapshot: Snapshot, entity_id: str) -> str:
     return state_popup(snapshot, entity_id)
 
 
-def _halos(snapshot: Snapshot, world: GeoJsonData, categories: dict[str, str],
+def _halos(snapshot: Snapshot, world: ShapeData, categories: dict[str, str],
            tooltips: dict[str, str], popups: dict[str, str]) -> list[dict]:
     """A disc at each tiny (or polygon-less) state with a stance, in its stance colour.
 

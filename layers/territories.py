@@ -13,7 +13,7 @@ from __future__ import annotations
 import folium
 
 from geodata.snapshot import Snapshot, TerritoryState
-from layers.elements import GeoJsonData, GeoJsonLayer
+from layers.elements import ShapeData, ShapeLayer
 from layers.popups import territory_popup, territory_tooltip
 from layers.style import (
     BORDERS,
@@ -28,19 +28,19 @@ from layers.style import (
 __all__ = ["drawn_territories", "territories_layer"]
 
 
-def drawn_territories(snapshot: Snapshot, world: GeoJsonData) -> list[TerritoryState]:
+def drawn_territories(snapshot: Snapshot, world: ShapeData) -> list[TerritoryState]:
     """The snapshot's territories that have a polygon in the world data."""
     return [s for s in snapshot.territories if s.entity.boundary_id in world.ids]
 
 
-def territories_layer(snapshot: Snapshot, world: GeoJsonData,
-                      lines: GeoJsonData) -> folium.FeatureGroup:
+def territories_layer(snapshot: Snapshot, world: ShapeData,
+                      lines: ShapeData) -> folium.FeatureGroup:
     """Fills by status or stance, hover tooltips, click popups, and the contested lines."""
     group = folium.FeatureGroup(name="Territories", overlay=True, show=True)
     group._name = "geomap_territories"
     states = drawn_territories(snapshot, world)
     categories = {s.entity.boundary_id: territory_category(snapshot, s) for s in states}
-    group.add_child(GeoJsonLayer(
+    group.add_child(ShapeLayer(
         world, "geomap_territory_fills",
         styles={c.key: fill_options(c, stroke=BORDERS["international"])
                 for c in categories.values()},
@@ -52,11 +52,11 @@ def territories_layer(snapshot: Snapshot, world: GeoJsonData,
     dashed = sorted(i for i, c in borders.items() if c.dash)
     casings = {i: _casing(_casing_colour(borders[i], categories.get(_claimant(i, states))))
                for i in dashed}
-    group.add_child(GeoJsonLayer(
+    group.add_child(ShapeLayer(
         lines, "geomap_border_casings", styles=casings,
         categories={i: i for i in dashed}, cls="geomap-casing", pane="geomap-borders",
         only=dashed, interactive=False))
-    group.add_child(GeoJsonLayer(
+    group.add_child(ShapeLayer(
         lines, "geomap_borders", styles={c.key: line_options(c) for c in borders.values()},
         categories={i: c.key for i, c in borders.items()}, cls="geomap-border",
         pane="geomap-borders", only=sorted(borders), interactive=False))
@@ -64,7 +64,7 @@ def territories_layer(snapshot: Snapshot, world: GeoJsonData,
 
 
 def _border_categories(snapshot: Snapshot, states: list[TerritoryState],
-                       lines: GeoJsonData) -> dict:
+                       lines: ShapeData) -> dict:
     """Line id ("GEO-ABK") -> how it is drawn, for lines bounding a drawn territory."""
     by_id = {s.entity.boundary_id: s for s in states if s.entity.kind == "territory"}
     result = {}

@@ -15,8 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
+import shapely
+import shapely.geometry
 
+from geodata.display import display_boundaries, display_disputed_lines
 from geodata.model import Source
 from geodata.record import RecordError, default_record, load_record
 from geodata.snapshot import StanceKind, as_of
@@ -200,33 +204,78 @@ def test_a_popup_opens_clear_of_the_title_and_the_legend(exported: Exporter,
     page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-popup-1200x760.png"))
 
 
-SAME_PROJECTION = """() => {
-    const map = Object.values(window).find(v => v instanceof L.Map), plain = [];
+SAME_AS_LEAFLET = """() => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
     const xy = rings => JSON.stringify(rings.map(r => r.map(p => [p.x, p.y])));
-    let ours = 0, differ = 0;
+    const result = {projected: [], waiting: [], differ: []};
     map.eachLayer(layer => {
-        if (!layer._rings || layer._projectLatlngs === L.Polyline.prototype._projectLatlngs) return;
-        ours++;
-        const theirs = [], mine = [], b1 = new L.Bounds(), b2 = new L.Bounds();
-        L.Polyline.prototype._projectLatlngs.call(layer, layer._latlngs, theirs, b1);
-        layer._projectLatlngs(layer._latlngs, mine, b2);
-        if (xy(theirs) !== xy(mine) || xy(theirs) !== xy(layer._rings)
-            || JSON.stringify(b1) !== JSON.stringify(b2)) differ++;
+        if (!layer._view) return;  // our shapes (layers/shapes.py) only
+        const id = layer.feature.properties.id, theirs = [], bounds = new L.Bounds();
+        L.Polyline.prototype._projectLatlngs.call(layer, layer.getLatLngs(), theirs, bounds);
+        if (JSON.stringify(bounds) !== JSON.stringify(layer._rawPxBounds)) result.differ.push(id + ": bounds");
+        if (layer._rings === null) {
+            const b = layer._renderer._bounds, w = new L.Point(layer.options.weight, layer.options.weight);
+            if (layer._pxBounds.intersects(new L.Bounds(b.min.subtract(w), b.max.add(w)))) {
+                result.differ.push(id + ": in view, not projected");
+            }
+            result.waiting.push(id);
+        } else {
+            if (xy(theirs) !== xy(layer._rings)) result.differ.push(id + ": points");
+            result.projected.push(id);
+        }
     });
-    return [ours, differ];
+    return result;
 }"""
 
 
-@pytest.mark.parametrize("zoom", [6, 2, 9])
-def test_our_projection_gives_leaflets_points(zoom: int, exported: Exporter,
-                                              offline_page: OfflinePage) -> None:
-    """`geomapProjectLatlngs` (the world's vertices projected without Leaflet's per-vertex
-    objects) gives exactly the points Leaflet's own `_projectLatlngs` gives, at any zoom."""
+@pytest.mark.parametrize(("view", "zoom"), [((42.3, 43.4), 6), ((42.3, 43.4), 2),
+                                            ((42.3, 43.4), 9), ((-10.0, -52.0), 6)],
+                         ids=["opening view", "world", "Caucasus close up", "panned to Brazil"])
+def test_our_shapes_project_leaflets_points_when_in_view(view: tuple[float, float], zoom: int,
+                                                         exported: Exporter,
+                                                         offline_page: OfflinePage) -> None:
+    """Each shape's pixel bounds and, once it is in view, its points are exactly those
+    Leaflet's own `_projectLatlngs` gives; shapes out of view wait, and panning to one
+    draws it."""
     page = open_map(offline_page, exported())
-    page.evaluate("z => Object.values(window).find(v => v instanceof L.Map)"
-                  ".setZoom(z, {animate: false})", zoom)
-    ours, differ = page.evaluate(SAME_PROJECTION)
-    assert ours > 200 and differ == 0
+    page.evaluate("([view, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
+                  ".setView(view, zoom, {animate: false})", [list(view), zoom])
+    result = page.evaluate(SAME_AS_LEAFLET)
+    assert result["differ"] == []
+    assert len(result["projected"]) + len(result["waiting"]) > 250
+    if zoom == 6:  # most of the world is out of view and is not projected
+        assert len(result["waiting"]) > 150
+    if view[0] < 0:
+        assert "BRA" in result["projected"]
+        drawn = page.locator("path.geomap-BRA").get_attribute("d") or ""
+        assert drawn.count("L") > 20
+
+
+AS_GEOJSON = """ids => {
+    const map = Object.values(window).find(v => v instanceof L.Map), found = {};
+    map.eachLayer(layer => {
+        if (layer._view && ids.includes(layer.feature.properties.id)) {
+            found[layer.feature.properties.id] = layer.toGeoJSON();
+        }
+    });
+    return found;
+}"""
+
+
+def test_our_shapes_give_back_the_display_geometry(exported: Exporter,
+                                                   offline_page: OfflinePage) -> None:
+    """`toGeoJSON` (streamlit-folium sends it on a click) rebuilds each shape vertex for
+    vertex: a polygon, one with a hole (South Africa), islands (Greece), a line."""
+    display = pd.concat([display_boundaries(), display_disputed_lines()]).set_index("id")
+    ids = ["ABK", "SOS", "ZAF", "GRC", "GEO-ABK"]
+    page = open_map(offline_page, exported())
+    found = page.evaluate(AS_GEOJSON, ids)
+    assert sorted(found) == sorted(ids)
+    for fid, feature in found.items():
+        assert feature["properties"]["id"] == fid
+        shape = shapely.geometry.shape(feature["geometry"])
+        assert shapely.equals_exact(shape, display.geometry[fid], tolerance=0), fid
+    assert len(shapely.geometry.shape(found["ZAF"]["geometry"]).interiors) == 1
 
 
 RECOGNISING = [STANCES[StanceKind.RECOGNISES_ALL], STANCES[StanceKind.RECOGNISES_SOME]]
