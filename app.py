@@ -95,8 +95,10 @@ def map_component(day: str, worldview: str, layers: tuple[str, ...],
     with lock:
         streamlit_folium._component_func = capture
         try:
+            # render=False: st_folium renders the map itself anyway; its extra render of
+            # the whole page first changes nothing it sends (checked in tests/test_app.py).
             st_folium(m, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                      returned_objects=CLICK_KEYS)
+                      returned_objects=CLICK_KEYS, render=False)
         finally:
             streamlit_folium._component_func = send
     return capture.arguments

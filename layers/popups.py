@@ -9,6 +9,8 @@ may be built in code). Links open in a new tab without giving it a handle on the
 
 from __future__ import annotations
 
+import functools
+
 import html
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -48,7 +50,9 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+@functools.lru_cache(maxsize=4096)
 def _source(source: Source) -> str:
+    """One source as HTML; cached, as the same sources recur in many popups and on every day."""
     title = text(source.title)
     if source.url and is_web_url(source.url):
         return (f'<a href="{text(source.url)}" target="_blank" '
