@@ -3,13 +3,9 @@
 As GeoJSON the world costs a page three times over: every digit of 32 k coordinate pairs is
 parsed, every pair becomes an array, and Leaflet turns each pair into a `LatLng` and, at
 every zoom, into a projected `Point`, although at the opening view most of the world is
-off screen. Here each ring or line is one short string: the first vertex, then the step to
-each next one, in units of 1/`scale` degree (a power of ten, the finest the feature's
-coordinates need), each number written as in Google's encoded polylines (zigzag, then five
-bits per character, low bits first, the sixth bit saying "more follows"), with the
-URL-safe base64 digits, which JSON and a <script> carry as they are. Most steps take two
-characters where their decimal digits took five. The page decodes each string once into
-plain numbers, and a
+off screen. Here each ring or line is one flat list of integers: the first vertex, then the
+step to each next one, in units of 1/`scale` degree (a power of ten, the finest the
+feature's coordinates need). The page decodes each list once into plain numbers, and a
 shape (`SHAPES_JS`) builds Leaflet's `LatLng` objects only when something asks for them
 and projects its rings only when it is first in view, with Leaflet's own arithmetic, so
 the points are the ones Leaflet would draw (tests/test_browser_export.py checks them vertex
@@ -23,7 +19,6 @@ for every vertex), so borders two countries share stay the same numbers in both.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,20 +26,18 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-__all__ = ["DIGITS", "MAX_DECIMALS", "SHAPES_JS", "Features", "encode_geometry", "encode_steps"]
+__all__ = ["MAX_DECIMALS", "SHAPES_JS", "Features", "encode_geometry"]
 
 MAX_DECIMALS = 7
 """The most decimals a coordinate may carry (about 1 cm); the display artifact uses 3-5."""
-DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-"""Digit values 0-63: the low five bits carry the number, 32 says another digit follows."""
 
 
 def encode_geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
     """`shape` as `{"type", "scale", "coordinates"}`, nested like GeoJSON's coordinates but
-    with each ring or line one string of steps; None for a missing or empty shape.
+    with each ring or line a flat list of integer steps; None for a missing or empty shape.
 
     >>> encode_geometry(shapely.Polygon([(43.5, 42.25), (44.0, 42.25), (44.0, 43.0)]))
-    {'type': 'Polygon', 'scale': 100, 'coordinates': ['8vIioIkDAA2E']}
+    {'type': 'Polygon', 'scale': 100, 'coordinates': [[4350, 4225, 50, 0, 0, 75]]}
 
     A polygon's ring leaves out its closing vertex (the first one again), as Leaflet does.
     """
@@ -67,30 +60,13 @@ def _decimals(coordinates: np.ndarray) -> int:
                      "exactly; round the display geometry first (geodata.display)")
 
 
-def encode_steps(steps: Iterable[int]) -> str:
-    """Integers as text: zigzag (0, -1, 1, -2, ... become 0, 1, 2, 3, ...), then five bits
-    per digit, low bits first.
-
-    >>> encode_steps([0, -1, 1, 16, 1000])
-    'ABCgBw-B'
-    """
-    text = []
-    for step in steps:
-        value = step * 2 if step >= 0 else -step * 2 - 1
-        while value >= 32:
-            text.append(DIGITS[32 | value & 31])
-            value >>= 5
-        text.append(DIGITS[value])
-    return "".join(text)
-
-
-def _steps(shape: shapely.Geometry, decimals: int) -> Any:
+def _steps(shape: shapely.Geometry, decimals: int) -> list[Any]:
     if shape.geom_type in ("LineString", "LinearRing"):
         points = shapely.get_coordinates(shape)
         if shape.geom_type == "LinearRing":
             points = points[:-1]
         units = np.round(points * 10.0 ** decimals).astype(np.int64)
-        return encode_steps(np.diff(units, axis=0, prepend=[[0, 0]]).ravel().tolist())
+        return np.diff(units, axis=0, prepend=[[0, 0]]).ravel().tolist()
     if shape.geom_type == "Polygon":
         return [_steps(ring, decimals) for ring in (shape.exterior, *shape.interiors)]
     return [_steps(part, decimals) for part in shape.geoms]
@@ -117,30 +93,21 @@ class Features:
                                      separators=(",", ":")))
 
 
-SHAPES_JS: str = """\
+SHAPES_JS = """\
     // geomapShapes(data, options): what L.geoJson(data, options) makes (filter, style and
     // onEachFeature as there), from layers/shapes.py's encoding, with shapes that make
     // Leaflet's per-vertex objects only when needed. Written against Leaflet 1.9.
     window.geomapShapes = window.geomapShapes || (function () {
         var DEPTH = {LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2};
-        var DIGITS = "{digits}", VALUE = {};
-        for (var v = 0; v < DIGITS.length; v++) { VALUE[DIGITS.charCodeAt(v)] = v; }
-        // A string of steps to [lng, lat, lng, lat, ...] in degrees; widens box [w, s, e, n].
-        // Plain arithmetic, not bit operations: a first vertex may need more than 31 bits.
-        var decode = function (text, depth, scale, box) {
-            if (depth > 0) { return text.map(function (t) { return decode(t, depth - 1, scale, box); }); }
-            var flat = [], sums = [0, 0], value = 0, weight = 1;
-            for (var i = 0; i < text.length; i++) {
-                var digit = VALUE[text.charCodeAt(i)];
-                value += (digit % 32) * weight;
-                if (digit >= 32) { weight *= 32; continue; }
-                var axis = flat.length % 2;  // 0: longitude, 1: latitude
-                sums[axis] += value % 2 ? -(value + 1) / 2 : value / 2;
-                var degrees = sums[axis] / scale;
-                flat.push(degrees);
-                if (degrees < box[axis]) { box[axis] = degrees; }
-                if (degrees > box[axis + 2]) { box[axis + 2] = degrees; }
-                value = 0; weight = 1;
+        // Integer steps to [lng, lat, lng, lat, ...] in degrees; widens box [w, s, e, n].
+        var decode = function (steps, depth, scale, box) {
+            if (depth > 0) { return steps.map(function (s) { return decode(s, depth - 1, scale, box); }); }
+            var flat = new Array(steps.length), x = 0, y = 0, lng, lat;
+            for (var i = 0; i < steps.length; i += 2) {
+                x += steps[i]; y += steps[i + 1];
+                flat[i] = lng = x / scale; flat[i + 1] = lat = y / scale;
+                if (lng < box[0]) { box[0] = lng; } if (lng > box[2]) { box[2] = lng; }
+                if (lat < box[1]) { box[1] = lat; } if (lat > box[3]) { box[3] = lat; }
             }
             return flat;
         };
@@ -221,4 +188,4 @@ SHAPES_JS: str = """\
             });
             return group;
         };
-    })();""".replace("{digits}", DIGITS)
+    })();"""
