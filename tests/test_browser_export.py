@@ -25,6 +25,7 @@ from geodata.model import Source
 from geodata.record import RecordError, default_record, load_record
 from geodata.snapshot import StanceKind, as_of
 from layers.export import export_html
+from layers.shapes import encode_geometry
 from layers.style import STANCES
 from offline_browser import OfflinePage, click_inside, hover_inside, open_map, show
 
@@ -276,6 +277,19 @@ def test_our_shapes_give_back_the_display_geometry(exported: Exporter,
         shape = shapely.geometry.shape(feature["geometry"])
         assert shapely.equals_exact(shape, display.geometry[fid], tolerance=0), fid
     assert len(shapely.geometry.shape(found["ZAF"]["geometry"]).interiors) == 1
+
+
+def test_the_page_decodes_seven_decimals_at_the_antimeridian(exported: Exporter,
+                                                            offline_page: OfflinePage) -> None:
+    """Steps beyond 31 bits (1.79e9 units of 1e-7 degree) come back exact, not wrapped."""
+    corners = [(179.1234567, -85.0000001), (-179.9999999, 84.9999999)]
+    feature = {"properties": {"id": "x"},
+               "geometry": encode_geometry(shapely.LineString(corners))}
+    assert feature["geometry"]["scale"] == 10_000_000
+    page = open_map(offline_page, exported())
+    decoded = page.evaluate("""feature => window.geomapShapes({features: [feature]}, {})
+        .getLayers()[0].getLatLngs().map(p => [p.lng, p.lat])""", feature)
+    assert decoded == [list(corner) for corner in corners]
 
 
 RECOGNISING = [STANCES[StanceKind.RECOGNISES_ALL], STANCES[StanceKind.RECOGNISES_SOME]]
