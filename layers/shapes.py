@@ -5,11 +5,12 @@ parsed, every pair becomes an array, and Leaflet turns each pair into a `LatLng`
 every zoom, into a projected `Point`, although at the opening view most of the world is
 off screen. Here each ring or line is one flat list of integers: the first vertex, then the
 step to each next one, in units of 1/`scale` degree (a power of ten, the finest the
-feature's coordinates need). The page decodes each list once into plain numbers, and a
-shape (`SHAPES_JS`) builds Leaflet's `LatLng` objects only when something asks for them
-and projects its rings only when it is first in view, with Leaflet's own arithmetic, so
-the points are the ones Leaflet would draw (tests/test_browser_export.py checks them vertex
-by vertex).
+feature's coordinates need), and each feature carries its bounding box. A shape
+(`SHAPES_JS`) needs only the box until it is first in view: then it decodes and projects
+its rings in one pass, with Leaflet's own arithmetic, so the points are the ones Leaflet
+would draw (tests/test_browser_export.py checks them vertex by vertex); Leaflet's `LatLng`
+objects are built only when something asks for them. Work done at page load, in code the
+JIT has not warmed up yet, is per feature, not per vertex.
 
 Decoding is exact: a vertex is an integer divided by a power of ten, which IEEE arithmetic
 rounds to the same double as the decimal the artifact holds (`encode_geometry` checks that
@@ -33,11 +34,12 @@ MAX_DECIMALS = 7
 
 
 def encode_geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
-    """`shape` as `{"type", "scale", "coordinates"}`, nested like GeoJSON's coordinates but
-    with each ring or line a flat list of integer steps; None for a missing or empty shape.
+    """`shape` as `{"type", "scale", "bbox", "coordinates"}`: `coordinates` nested like
+    GeoJSON's but with each ring or line a flat list of integer steps, `bbox` the west,
+    south, east and north the decoded vertices reach; None for a missing or empty shape.
 
     >>> encode_geometry(shapely.Polygon([(43.5, 42.25), (44.0, 42.25), (44.0, 43.0)]))
-    {'type': 'Polygon', 'scale': 100, 'coordinates': [[4350, 4225, 50, 0, 0, 75]]}
+    {'type': 'Polygon', 'scale': 100, 'bbox': [43.5, 42.25, 44.0, 43.0], 'coordinates': [[4350, 4225, 50, 0, 0, 75]]}
 
     A polygon's ring leaves out its closing vertex (the first one again), as Leaflet does.
     """
@@ -46,8 +48,12 @@ def encode_geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
     kind = shape.geom_type
     if kind not in ("Polygon", "MultiPolygon", "LineString", "MultiLineString"):
         raise ValueError(f"cannot draw a {kind}: only polygons and lines are supported")
-    decimals = _decimals(shapely.get_coordinates(shape))
-    return {"type": kind, "scale": 10 ** decimals, "coordinates": _steps(shape, decimals)}
+    points = shapely.get_coordinates(shape)
+    decimals = _decimals(points)
+    scale = 10 ** decimals
+    units = np.round(points * scale)  # the page's degrees are these integers / scale
+    bbox = [*(units.min(axis=0) / scale).tolist(), *(units.max(axis=0) / scale).tolist()]
+    return {"type": kind, "scale": scale, "bbox": bbox, "coordinates": _steps(shape, decimals)}
 
 
 def _decimals(coordinates: np.ndarray) -> int:
@@ -95,62 +101,60 @@ class Features:
 
 SHAPES_JS = """\
     // geomapShapes(data, options): what L.geoJson(data, options) makes (filter, style and
-    // onEachFeature as there), from layers/shapes.py's encoding, with shapes that make
-    // Leaflet's per-vertex objects only when needed. Written against Leaflet 1.9.
+    // onEachFeature as there), from layers/shapes.py's encoding, with shapes that decode
+    // and project their rings only once in view, and make LatLng objects only when asked.
+    // Written against Leaflet 1.9.
     window.geomapShapes = window.geomapShapes || (function () {
         var DEPTH = {LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2};
-        // Integer steps to [lng, lat, lng, lat, ...] in degrees; widens box [w, s, e, n].
-        var decode = function (steps, depth, scale, box) {
-            if (depth > 0) { return steps.map(function (s) { return decode(s, depth - 1, scale, box); }); }
-            var flat = new Array(steps.length), x = 0, y = 0, lng, lat;
+        // Calls visit(steps) for each ring or line, in order.
+        var each = function (steps, depth, visit) {
+            if (depth > 0) { steps.forEach(function (s) { each(s, depth - 1, visit); }); } else { visit(steps); }
+        };
+        var latlngs = function (steps, depth, scale) {
+            if (depth > 0) { return steps.map(function (s) { return latlngs(s, depth - 1, scale); }); }
+            var out = new Array(steps.length / 2), x = 0, y = 0;
             for (var i = 0; i < steps.length; i += 2) {
                 x += steps[i]; y += steps[i + 1];
-                flat[i] = lng = x / scale; flat[i + 1] = lat = y / scale;
-                if (lng < box[0]) { box[0] = lng; } if (lng > box[2]) { box[2] = lng; }
-                if (lat < box[1]) { box[1] = lat; } if (lat > box[3]) { box[3] = lat; }
+                out[i / 2] = new L.LatLng(y / scale, x / scale);
             }
-            return flat;
-        };
-        var latlngs = function (flat, depth) {
-            if (depth > 0) { return flat.map(function (f) { return latlngs(f, depth - 1); }); }
-            var out = new Array(flat.length / 2);
-            for (var i = 0; i < flat.length; i += 2) { out[i / 2] = new L.LatLng(flat[i + 1], flat[i]); }
             return out;
         };
         // map.latLngToLayerPoint's arithmetic (SphericalMercator.project, the CRS's
-        // transformation, rounding, minus the pixel origin), one ring per array as
-        // Polyline._projectLatlngs pushes them, without a LatLng per vertex.
-        var project = function (flat, depth, view, rings) {
-            if (depth > 0) { flat.forEach(function (f) { project(f, depth - 1, view, rings); }); return; }
+        // transformation, rounding, minus the pixel origin) on the decoded degrees, one
+        // ring per array as Polyline._projectLatlngs pushes them.
+        var project = function (steps, view) {
             var t = view.t, s = view.scale, R = view.R, d = view.d, max = view.max, o = view.origin;
-            var ring = new Array(flat.length / 2);
-            for (var i = 0; i < flat.length; i += 2) {
-                var lat = Math.max(Math.min(max, flat[i + 1]), -max), sin = Math.sin(lat * d);
-                ring[i / 2] = new L.Point(Math.round(s * (t._a * (R * flat[i] * d) + t._b)) - o.x,
+            var units = view.units, ring = new Array(steps.length / 2), x = 0, y = 0;
+            for (var i = 0; i < steps.length; i += 2) {
+                x += steps[i]; y += steps[i + 1];
+                var lat = Math.max(Math.min(max, y / units), -max), sin = Math.sin(lat * d);
+                ring[i / 2] = new L.Point(Math.round(s * (t._a * (R * (x / units) * d) + t._b)) - o.x,
                                           Math.round(s * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d)) - o.y);
             }
-            rings.push(ring);
+            return ring;
         };
         var shape = function (Base) {
             var Shape = Base.extend({
                 initialize: function (geometry, options) {
-                    var box = [Infinity, Infinity, -Infinity, -Infinity];
+                    var b = geometry.bbox;
                     L.setOptions(this, options);
+                    this._steps = geometry.coordinates;
                     this._depth = DEPTH[geometry.type];
-                    this._flat = decode(geometry.coordinates, this._depth, geometry.scale, box);
-                    this._bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+                    this._units = geometry.scale;
+                    this._bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
                 },
                 // Now only the pixel bounds (the bounding box's corners: projection is
                 // monotonic in longitude and latitude); the rings when first in view.
                 _project: function () {
                     var map = this._map, crs = map.options.crs, m = L.Projection.SphericalMercator;
-                    if (!this._flat || crs !== L.CRS.EPSG3857) { return Base.prototype._project.call(this); }
+                    if (!this._steps || crs !== L.CRS.EPSG3857) { return Base.prototype._project.call(this); }
                     this._rawPxBounds = new L.Bounds(map.latLngToLayerPoint(this._bounds.getNorthWest()),
                                                      map.latLngToLayerPoint(this._bounds.getSouthEast()));
                     this._updateBounds();
                     this._rings = null;
                     this._view = {t: crs.transformation, scale: crs.scale(map.getZoom()), R: m.R,
-                                  d: Math.PI / 180, max: m.MAX_LATITUDE, origin: map.getPixelOrigin()};
+                                  d: Math.PI / 180, max: m.MAX_LATITUDE, origin: map.getPixelOrigin(),
+                                  units: this._units};
                 },
                 _clipPoints: function () {
                     if (this._rings === null) {
@@ -159,8 +163,8 @@ SHAPES_JS = """\
                             this._parts = [];
                             return;
                         }
-                        this._rings = [];
-                        project(this._flat, this._depth, this._view, this._rings);
+                        var rings = this._rings = [], view = this._view;
+                        each(this._steps, this._depth, function (steps) { rings.push(project(steps, view)); });
                     }
                     Base.prototype._clipPoints.call(this);
                 }
@@ -168,8 +172,10 @@ SHAPES_JS = """\
             // Leaflet's nested LatLng arrays (getLatLngs, getCenter, toGeoJSON), built on
             // first use; setLatLngs replaces them and the shape becomes a plain one.
             Object.defineProperty(Shape.prototype, "_latlngs", {
-                get: function () { return this._built || (this._built = latlngs(this._flat, this._depth)); },
-                set: function (value) { this._built = value; this._flat = null; }
+                get: function () {
+                    return this._built || (this._built = latlngs(this._steps, this._depth, this._units));
+                },
+                set: function (value) { this._built = value; this._steps = null; }
             });
             return Shape;
         };
