@@ -119,17 +119,21 @@ SHAPES_JS = """\
             }
             return out;
         };
-        // map.latLngToLayerPoint's arithmetic (SphericalMercator.project, the CRS's
-        // transformation, rounding, minus the pixel origin) on the decoded degrees, one
-        // ring per array as Polyline._projectLatlngs pushes them.
+        // map.latLngToLayerPoint(L.latLng(lat, lng)), the same arithmetic (SphericalMercator.
+        // project, the CRS's transformation, rounding, minus the pixel origin) without the
+        // intermediate objects.
+        var pixel = function (view, lng, lat) {
+            var t = view.t, s = view.scale, R = view.R, d = view.d, max = view.max;
+            var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+            return new L.Point(Math.round(s * (t._a * (R * lng * d) + t._b)) - view.origin.x,
+                               Math.round(s * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d)) - view.origin.y);
+        };
+        // One ring or line decoded and projected, as Polyline._projectLatlngs pushes it.
         var project = function (steps, view) {
-            var t = view.t, s = view.scale, R = view.R, d = view.d, max = view.max, o = view.origin;
             var units = view.units, ring = new Array(steps.length / 2), x = 0, y = 0;
             for (var i = 0; i < steps.length; i += 2) {
                 x += steps[i]; y += steps[i + 1];
-                var lat = Math.max(Math.min(max, y / units), -max), sin = Math.sin(lat * d);
-                ring[i / 2] = new L.Point(Math.round(s * (t._a * (R * (x / units) * d) + t._b)) - o.x,
-                                          Math.round(s * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d)) - o.y);
+                ring[i / 2] = pixel(view, x / units, y / units);
             }
             return ring;
         };
@@ -148,13 +152,14 @@ SHAPES_JS = """\
                 _project: function () {
                     var map = this._map, crs = map.options.crs, m = L.Projection.SphericalMercator;
                     if (!this._steps || crs !== L.CRS.EPSG3857) { return Base.prototype._project.call(this); }
-                    this._rawPxBounds = new L.Bounds(map.latLngToLayerPoint(this._bounds.getNorthWest()),
-                                                     map.latLngToLayerPoint(this._bounds.getSouthEast()));
+                    var view = this._view = {t: crs.transformation, scale: crs.scale(map.getZoom()), R: m.R,
+                                             d: Math.PI / 180, max: m.MAX_LATITUDE,
+                                             origin: map.getPixelOrigin(), units: this._units};
+                    var b = this._bounds;
+                    this._rawPxBounds = new L.Bounds(pixel(view, b.getWest(), b.getNorth()),
+                                                     pixel(view, b.getEast(), b.getSouth()));
                     this._updateBounds();
                     this._rings = null;
-                    this._view = {t: crs.transformation, scale: crs.scale(map.getZoom()), R: m.R,
-                                  d: Math.PI / 180, max: m.MAX_LATITUDE, origin: map.getPixelOrigin(),
-                                  units: this._units};
                 },
                 _clipPoints: function () {
                     if (this._rings === null) {
