@@ -131,7 +131,10 @@ class ShapeLayer(_Configured):
     `geomap-<style key>`), `tooltips`/`popups` (id -> HTML), `labels` (style key -> text
     for a tooltip built as DOM text from the feature's name), `pane`, `interactive`,
     `yields` (ids left to the layer `yields_to`, drawn above: a polygon drawn twice costs
-    the browser twice; they are drawn here only while that layer is switched off).
+    the browser twice; they are drawn here only while that layer is switched off, and then
+    as exactly as there), `exact` (draw every vertex: Leaflet otherwise simplifies each path
+    on its own, by up to a pixel, so two neighbours' shared border would drift apart into
+    slivers).
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
@@ -150,6 +153,7 @@ class ShapeLayer(_Configured):
                 var key = c.categories[f.properties.id] || c.fallback;
                 var s = Object.assign({}, c.styles[key]);
                 s.className = c.cls + " geomap-" + clean(f.properties.id) + " geomap-" + clean(key);
+                if (c.exact || yielded) { s.smoothFactor = 0; }  // yielded: drawn above exactly
                 return s;
             },
             onEachFeature: function (f, layer) {
@@ -187,14 +191,14 @@ class ShapeLayer(_Configured):
                  categories: Mapping[str, str], fallback: str | None = None, cls: str,
                  pane: str, only: list[str] | None = None, tooltips: Mapping[str, str] = {},
                  popups: Mapping[str, str] = {}, labels: Mapping[str, str] | None = None,
-                 interactive: bool = True, yields: Sequence[str] = (),
+                 interactive: bool = True, exact: bool = False, yields: Sequence[str] = (),
                  yields_to: Element | None = None) -> None:
         if bool(yields) != (yields_to is not None):
             raise ValueError("yields and yields_to go together")
         super().__init__(name, {"styles": dict(styles), "categories": dict(categories),
                          "fallback": fallback, "cls": cls, "pane": pane, "only": only,
                          "tooltips": dict(tooltips), "popups": dict(popups), "labels": labels,
-                         "interactive": interactive, "popup": POPUP_OPTIONS,
+                         "interactive": interactive, "exact": exact, "popup": POPUP_OPTIONS,
                          "yields": sorted(yields)})
         self.data = data
         self.yields_to = yields_to

@@ -110,12 +110,13 @@ SHAPES_JS = """\
         var each = function (steps, depth, visit) {
             if (depth > 0) { steps.forEach(function (s) { each(s, depth - 1, visit); }); } else { visit(steps); }
         };
-        var latlngs = function (steps, depth, scale) {
-            if (depth > 0) { return steps.map(function (s) { return latlngs(s, depth - 1, scale); }); }
+        // Steps are integers; `units` of them make a degree (the encoding's `scale`).
+        var latlngs = function (steps, depth, units) {
+            if (depth > 0) { return steps.map(function (s) { return latlngs(s, depth - 1, units); }); }
             var out = new Array(steps.length / 2), x = 0, y = 0;
             for (var i = 0; i < steps.length; i += 2) {
                 x += steps[i]; y += steps[i + 1];
-                out[i / 2] = new L.LatLng(y / scale, x / scale);
+                out[i / 2] = new L.LatLng(y / units, x / units);
             }
             return out;
         };

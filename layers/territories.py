@@ -45,7 +45,7 @@ def territories_layer(snapshot: Snapshot, world: ShapeData,
         styles={c.key: fill_options(c, stroke=BORDERS["international"])
                 for c in categories.values()},
         categories={fid: c.key for fid, c in categories.items()},
-        cls="geomap-territory", pane="geomap-territories", only=sorted(categories),
+        cls="geomap-territory", pane="geomap-territories", only=sorted(categories), exact=True,
         tooltips={s.entity.boundary_id: territory_tooltip(snapshot, s) for s in states},
         popups={s.entity.boundary_id: territory_popup(snapshot, s) for s in states}))
     borders = _border_categories(snapshot, states, lines)
@@ -55,11 +55,11 @@ def territories_layer(snapshot: Snapshot, world: ShapeData,
     group.add_child(ShapeLayer(
         lines, "geomap_border_casings", styles=casings,
         categories={i: i for i in dashed}, cls="geomap-casing", pane="geomap-borders",
-        only=dashed, interactive=False))
+        only=dashed, interactive=False, exact=True))
     group.add_child(ShapeLayer(
         lines, "geomap_borders", styles={c.key: line_options(c) for c in borders.values()},
         categories={i: c.key for i, c in borders.items()}, cls="geomap-border",
-        pane="geomap-borders", only=sorted(borders), interactive=False))
+        pane="geomap-borders", only=sorted(borders), interactive=False, exact=True))
     return group
 
 
