@@ -80,6 +80,8 @@ TARGETS = (
            lambda r: _get(r, "fidelity.max_hausdorff_m") <= 250),
     Target("shared_borders", "shared borders stay shared (coverage valid)",
            lambda r: _get(r, "fidelity.borders_ok") is True),
+    Target("shared_borders_drawn", "... and as drawn: disputed lines on both sides, zooms 4-9",
+           lambda r: _get(r, "browser.ours.borders_drawn_unshared") == 0),
     Target("warm_rerun", "warm rerun after a date change <= 150 ms",
            lambda r: _get(r, "dashboard.warm_rerun_ms") <= 150),
     Target("new_date_rerun", "rerun after a change to a date not shown before <= 150 ms",
@@ -152,6 +154,7 @@ def measure_browser(repeat: int, files: dict[str, Path]) -> dict[str, Any]:
             for side, path in files.items():
                 samples[side].append(time_to_drawn(chromium, path.as_uri(), expected[side],
                                                    routes[side]))
+        borders = _drawn_borders(chromium, files["ours"]) if "ours" in files else None
     result: dict[str, Any] = {}
     for side in files:
         result[side] = {"median_ms": statistics.median(samples[side]),
@@ -159,7 +162,23 @@ def measure_browser(repeat: int, files: dict[str, Path]) -> dict[str, Any]:
                         "paths": expected[side]}
         if routes[side] is not None:
             result[side]["cdn_assets"] = routes[side].summary()
+    if borders is not None:
+        result["ours"]["borders_drawn"] = borders
+        result["ours"]["borders_drawn_unshared"] = sum(
+            sum(at["missing"]) for by_zoom in borders.values() for at in by_zoom.values())
     return result
+
+
+def _drawn_borders(chromium: Any, path: Path) -> dict[str, dict[int, dict[str, Any]]]:
+    """Per disputed line and zoom, its drawn points and how many of them a side misses."""
+    from offline_browser import BORDER_VIEWS, drawn_border_gaps, open_map, open_offline
+
+    opened = open_offline(chromium)
+    try:
+        page = open_map(opened, path)
+        return {line: drawn_border_gaps(page, line) for line in sorted(BORDER_VIEWS)}
+    finally:
+        opened.page.context.close()
 
 
 def measure_fidelity() -> dict[str, Any]:
@@ -316,6 +335,7 @@ def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
          _cell(web.get("ours"), "paths", "{}"), ""),
         ("Caucasus Hausdorff, max (m)", "0 (is the source)", _cell(fid, "max_hausdorff_m", "{:.0f}"), ""),
         ("shared borders exact / coverage valid", "yes (is the source)", _cell(fid, "borders_ok", "{}"), ""),
+        ("drawn points of disputed lines off a side", "", _cell(web.get("ours"), "borders_drawn_unshared", "{}"), ""),
         ("display vertices (world)", _cell(fid, "committed_vertices", "{:,}"), _cell(fid, "vertices", "{:,}"), ""),
         ("dashboard: warm rerun after date change (ms)", "", _cell(dash, "warm_rerun_ms", "{:.0f}"), ""),
         ("dashboard: rerun, date not shown before (ms)", "", _cell(dash, "first_visit_ms", "{:.0f}"), ""),

@@ -17,7 +17,9 @@ __all__ = [
     "CHROMIUM_ARGS",
     "INSTALL_HINT",
     "OfflinePage",
+    "BORDER_VIEWS",
     "click_inside",
+    "drawn_border_gaps",
     "hover_inside",
     "launch",
     "open_map",
@@ -148,3 +150,33 @@ def click_inside(page: Any, selector: str) -> None:
     """Clicks a visible point of `selector`, then waits out Leaflet's 0.2 s popup fade-in."""
     page.mouse.click(*point_inside(page, selector))
     page.wait_for_timeout(400)
+
+
+#: A disputed line, and a view centre from which the whole line is on screen up to zoom 9.
+BORDER_VIEWS: dict[str, tuple[float, float]] = {"GEO-ABK": (42.75, 41.9), "GEO-SOS": (42.3, 44.0)}
+BORDER_ZOOMS = (4, 6, 8, 9)
+
+_SHARED_BORDER = """([line, sides]) => {
+    const map = Object.values(window).find(v => v instanceof L.Map), drawn = {};
+    map.eachLayer(layer => {
+        const id = layer.feature && layer.feature.properties.id;
+        if (layer._parts && [line, ...sides].includes(id)) {
+            drawn[id] = new Set(layer._parts.flat().map(p => p.x + "," + p.y));
+        }
+    });
+    const points = [...drawn[line]];
+    return {points: points.length,
+            missing: sides.map(side => points.filter(p => !drawn[side].has(p)).length)};
+}"""
+
+
+def drawn_border_gaps(page: Any, line: str) -> dict[int, dict[str, Any]]:
+    """Per zoom: how many pixel points the disputed `line` ("GEO-ABK") is drawn with, and
+    how many of them each of its two sides is not drawn through (0 and 0: no sliver)."""
+    found = {}
+    for zoom in BORDER_ZOOMS:
+        page.evaluate("([centre, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
+                      ".setView(centre, zoom, {animate: false})", [list(BORDER_VIEWS[line]), zoom])
+        page.wait_for_timeout(300)  # Leaflet redraws on the next animation frame
+        found[zoom] = page.evaluate(_SHARED_BORDER, [line, line.split("-")])
+    return found

@@ -27,7 +27,15 @@ from geodata.snapshot import StanceKind, as_of
 from layers.export import export_html
 from layers.shapes import encode_geometry
 from layers.style import STANCES
-from offline_browser import OfflinePage, click_inside, hover_inside, open_map, show
+from offline_browser import (
+    BORDER_VIEWS,
+    OfflinePage,
+    click_inside,
+    drawn_border_gaps,
+    hover_inside,
+    open_map,
+    show,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -252,34 +260,14 @@ def test_our_shapes_project_leaflets_points_when_in_view(view: tuple[float, floa
         assert drawn.count("L") > 20
 
 
-SHARED_BORDER = """([line, sides]) => {
-    const map = Object.values(window).find(v => v instanceof L.Map), drawn = {};
-    map.eachLayer(layer => {
-        const id = layer.feature && layer.feature.properties.id;
-        if (layer._parts && [line, ...sides].includes(id)) {
-            drawn[id] = new Set(layer._parts.flat().map(p => p.x + "," + p.y));
-        }
-    });
-    const points = [...drawn[line]];
-    return {points: points.length,
-            missing: sides.map(side => points.filter(p => !drawn[side].has(p)).length)};
-}"""
-
-
-@pytest.mark.parametrize(("line", "centre"), [("GEO-ABK", (42.75, 41.9)),
-                                              ("GEO-SOS", (42.3, 44.0))])
-def test_shared_borders_stay_shared_as_drawn(line: str, centre: tuple[float, float],
-                                             exported: Exporter,
+@pytest.mark.parametrize("line", sorted(BORDER_VIEWS))
+def test_shared_borders_stay_shared_as_drawn(line: str, exported: Exporter,
                                              offline_page: OfflinePage) -> None:
     """Leaflet simplifies each path on its own; the territories and their lines are drawn
     unsimplified, so every drawn point of a disputed line is a drawn point of both
     neighbours at every zoom: no sliver opens between them."""
     page = open_map(offline_page, exported())
-    for zoom in (4, 6, 8, 9):
-        page.evaluate("([centre, zoom]) => map_0.setView(centre, zoom, {animate: false})",
-                      [list(centre), zoom])
-        page.wait_for_timeout(300)
-        drawn = page.evaluate(SHARED_BORDER, [line, line.split("-")])
+    for zoom, drawn in drawn_border_gaps(page, line).items():
         assert drawn["points"] > 3 and drawn["missing"] == [0, 0], (zoom, drawn)
 
 
