@@ -486,7 +486,8 @@ def display_disputed_lines() -> gpd.GeoDataFrame:
 
 
 def geojson_bytes(frame: gpd.GeoDataFrame) -> int:
-    """Size of ``frame`` as compact GeoJSON (no spaces), the way a page inlines it."""
+    """Size of ``frame`` as compact GeoJSON (no spaces): the plain measure of how much
+    geometry there is (the maps embed it more compactly still, see ``layers.shapes``)."""
     return len(frame.to_json(separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 

@@ -93,7 +93,10 @@ def _json_parse_argument(features: Features) -> str:
 
 
 class ShapeData(_ScriptElement):
-    """Shapes embedded once as a script variable, drawn by any number of `ShapeLayer`s."""
+    """Shapes embedded once as a script variable, drawn by any number of `ShapeLayer`s.
+
+    Each one also carries `SHAPES_JS`, which defines its function only once per page, so
+    any of them works alone."""
 
     _template = Template("""{% macro script(this, kwargs) %}
     var {{ this.get_name() }} = JSON.parse({{ this.literal }});

@@ -10,7 +10,6 @@ may be built in code). Links open in a new tab without giving it a handle on the
 from __future__ import annotations
 
 import functools
-
 import html
 from collections.abc import Iterable, Sequence
 from datetime import date

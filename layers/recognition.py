@@ -13,7 +13,7 @@ import folium
 import shapely
 
 from geodata.snapshot import Snapshot, StanceKind
-from layers.elements import ShapeData, ShapeLayer, MarkerLayer
+from layers.elements import MarkerLayer, ShapeData, ShapeLayer
 from layers.popups import state_popup, stance_text, territory_popup, text
 from layers.style import LAND_OUTLINE, STANCES, fill_options
 

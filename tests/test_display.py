@@ -24,7 +24,7 @@ from geodata.display import (
     fidelity_report,
 )
 
-#: What the world layer may weigh as compact GeoJSON within a 1.5 MB page.
+#: What the world may weigh as compact GeoJSON: even embedded that way, a page stays under 1.5 MB.
 GEOJSON_BUDGET_BYTES = 900_000
 CAUCASUS_HAUSDORFF_LIMIT_M = 250.0
 
