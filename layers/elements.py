@@ -24,7 +24,7 @@ from jinja2 import Template
 from layers.shapes import SHAPES_JS, Features
 
 __all__ = ["MapFrame", "MarkerLayer", "POPUP_OPTIONS", "PolylineLayer", "ShapeData", "ShapeLayer",
-           "css_token", "to_js"]
+           "ShapeScript", "css_token", "to_js"]
 
 POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
 """Every popup's own options. Its autoPan padding is the map's (see `MapFrame`): it depends
@@ -92,22 +92,30 @@ def _json_parse_argument(features: Features) -> str:
     return to_js(features.text)
 
 
-class ShapeData(_ScriptElement):
-    """Shapes embedded once as a script variable, drawn by any number of `ShapeLayer`s.
+class ShapeScript(_ScriptElement):
+    """`SHAPES_JS`, added to a map once, before any `ShapeLayer` draws."""
 
-    Each one also carries `SHAPES_JS`, which defines its function only once per page, so
-    any of them works alone."""
+    _template = Template("""{% macro script(this, kwargs) %}
+{{ this.text }}
+{% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "geomap_shape_script"
+        self.text = SHAPES_JS
+
+
+class ShapeData(_ScriptElement):
+    """Shapes embedded once as a script variable, drawn by any number of `ShapeLayer`s."""
 
     _template = Template("""{% macro script(this, kwargs) %}
     var {{ this.get_name() }} = JSON.parse({{ this.literal }});
-{{ this.helpers }}
 {% endmacro %}""")
 
     def __init__(self, features: Features, name: str) -> None:
         super().__init__()
         self._name = name
         self.literal = _json_parse_argument(features)
-        self.helpers = SHAPES_JS
         self.ids = tuple(features.frame["id"])
         self.frame = features.frame
 

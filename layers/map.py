@@ -16,7 +16,7 @@ import xyzservices
 from geodata.display import display_boundaries, display_disputed_lines
 from geodata.snapshot import Snapshot
 from layers.alliances import alliances_layer
-from layers.elements import MapFrame, ShapeData
+from layers.elements import MapFrame, ShapeData, ShapeScript
 from layers.legend import LEGEND_CSS, legend_html, title_html
 from layers.places import places_layer
 from layers.recognition import recognition_layer
@@ -83,7 +83,8 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
                          patterns=_patterns(snapshot, world), css=LEGEND_CSS,
                          title=title_html(snapshot), legend=legend_html(layers),
                          legend_layers={g.layer_name: name for name, g in groups.items()}))
-    if {"territories", "recognition"} & set(layers):
+    if {"territories", "recognition"} & set(layers):  # the only layers drawing shapes
+        m.add_child(ShapeScript())
         m.add_child(world)
     if "territories" in layers:
         m.add_child(lines)
