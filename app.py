@@ -51,6 +51,7 @@ MAP_HEIGHT = 720  # Georgia, the Black Sea and the North Caucasus at the zoom th
 
 # ---- cached work, keyed on plain values ------------------------------------------------
 
+
 @st.cache_resource(max_entries=128, show_spinner=False)
 def snapshot_of(day: str, worldview: str) -> Snapshot:
     """The snapshot is immutable, so one object serves every session."""
@@ -77,8 +78,9 @@ def map_frontend() -> tuple[Callable[..., Any], threading.Lock]:
 
 
 @st.cache_resource(max_entries=32, show_spinner="Drawing the map …")
-def map_component(day: str, worldview: str, layers: tuple[str, ...],
-                  tiles: str | None) -> dict[str, Any]:
+def map_component(
+    day: str, worldview: str, layers: tuple[str, ...], tiles: str | None
+) -> dict[str, Any]:
     """What `st_folium` sends to its frontend for this view, prepared once and replayed.
 
     `st_folium` renders the whole map again on every run (0.6 to 1 s here, mostly
@@ -97,8 +99,14 @@ def map_component(day: str, worldview: str, layers: tuple[str, ...],
         try:
             # render=False: st_folium renders the map itself anyway; its extra render of
             # the whole page first changes nothing it sends (checked in tests/test_app.py).
-            st_folium(m, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                      returned_objects=CLICK_KEYS, render=False)
+            st_folium(
+                m,
+                key=MAP_KEY,
+                height=MAP_HEIGHT,
+                use_container_width=True,
+                returned_objects=CLICK_KEYS,
+                render=False,
+            )
         finally:
             streamlit_folium._component_func = send
     return capture.arguments
@@ -133,6 +141,7 @@ def recognitions_csv() -> str:
 
 # ---- the view: URL <-> widgets ---------------------------------------------------------
 
+
 def day_range() -> tuple[date, date]:
     """From the record's first fact to today (or the last fact, if the clock is behind)."""
     record = default_record()
@@ -143,8 +152,14 @@ def open_view_from_url() -> list[str]:
     """Once per session: the link's view becomes the widgets' state; returns the notices."""
     first, last = day_range()
     params = {key: st.query_params.get(key) for key in st.query_params}
-    view, notices = parse_view(params, first=first, last=last, default_day=last,
-                               layer_names=LAYER_NAMES, default_layers=DEFAULT_LAYERS)
+    view, notices = parse_view(
+        params,
+        first=first,
+        last=last,
+        default_day=last,
+        layer_names=LAYER_NAMES,
+        default_layers=DEFAULT_LAYERS,
+    )
     st.session_state["day"] = view.day
     st.session_state["worldview"] = view.worldview.value
     for name in LAYER_NAMES:
@@ -177,28 +192,52 @@ def sidebar() -> tuple[View, str | None]:
     picks = {k.day: k.label for k in key_dates()}
     with st.sidebar:
         st.header("View")
-        st.date_input("Date", value=None, key="day", min_value=first, max_value=last,
-                      format="YYYY-MM-DD", on_change=keep_a_day,
-                      help=f"Any day from {first.isoformat()} to {last.isoformat()}.")
-        st.selectbox("Jump to a key date", list(picks), key="key_date", index=None,
-                     placeholder="Recognitions, withdrawals, the alliance treaties …",
-                     format_func=lambda d: f"{d.isoformat()} · {picks[d]}", on_change=jump_to_key_date)
-        st.radio("Worldview", [w.value for w in Worldview], key="worldview",
-                 format_func=lambda w: Worldview(w).label)
+        st.date_input(
+            "Date",
+            value=None,
+            key="day",
+            min_value=first,
+            max_value=last,
+            format="YYYY-MM-DD",
+            on_change=keep_a_day,
+            help=f"Any day from {first.isoformat()} to {last.isoformat()}.",
+        )
+        st.selectbox(
+            "Jump to a key date",
+            list(picks),
+            key="key_date",
+            index=None,
+            placeholder="Recognitions, withdrawals, the alliance treaties …",
+            format_func=lambda d: f"{d.isoformat()} · {picks[d]}",
+            on_change=jump_to_key_date,
+        )
+        st.radio(
+            "Worldview",
+            [w.value for w in Worldview],
+            key="worldview",
+            format_func=lambda w: Worldview(w).label,
+        )
         st.subheader("Layers")
-        layers = tuple(name for name in LAYER_NAMES
-                       if st.toggle(name.capitalize(), key=f"layer:{name}"))
-        tiles = st.selectbox("Background tiles (online)", TILE_CHOICES, key="tiles",
-                             format_func=lambda t: t or "None: vector world, works offline",
-                             help="Tiles are loaded from the internet; the default needs no network.")
+        layers = tuple(
+            name for name in LAYER_NAMES if st.toggle(name.capitalize(), key=f"layer:{name}")
+        )
+        tiles = st.selectbox(
+            "Background tiles (online)",
+            TILE_CHOICES,
+            key="tiles",
+            format_func=lambda t: t or "None: vector world, works offline",
+            help="Tiles are loaded from the internet; the default needs no network.",
+        )
     view = View(st.session_state["day"] or last, Worldview(st.session_state["worldview"]), layers)
     return view, tiles
 
 
 # ---- clicks -> selection -----------------------------------------------------------------
 
-def clicked_item(returned: dict[str, Any] | None, snapshot: Snapshot,
-                 labels: dict[str, str]) -> tuple[str, str | None] | None:
+
+def clicked_item(
+    returned: dict[str, Any] | None, snapshot: Snapshot, labels: dict[str, str]
+) -> tuple[str, str | None] | None:
     """(id, name) of what was clicked: a GeoJSON feature's `id` property; for a treaty link
     (a plain polyline) the pair of parties whose capitals it joins; else the item whose name
     heads the tooltip (the longest such name: the component flattens "<b>name</b><br>status"
@@ -221,7 +260,9 @@ def clicked_item(returned: dict[str, Any] | None, snapshot: Snapshot,
 
 def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> None:
     """Selects what was clicked, once per click (the map reports its last click every run)."""
-    token = json.dumps({k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str)
+    token = json.dumps(
+        {k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str
+    )
     item = clicked_item(returned, snapshot, dict(selectable_items(snapshot)))
     if item and st.session_state.get("_last_click") != token:
         st.session_state[SELECTED], st.session_state["_clicked_name"] = item
@@ -230,11 +271,14 @@ def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> None:
 
 # ---- the details panel as safe HTML --------------------------------------------------------
 
+
 def _fact_html(fact: Fact) -> str:
     said = f" — {text(fact.text)}" if fact.text else ""
     note = f'<div class="note">{text(fact.note)}</div>' if fact.note else ""
     sources = sources_html(fact.sources)
-    cited = f"<details><summary>sources</summary>{note}{sources}</details>" if sources or note else ""
+    cited = (
+        f"<details><summary>sources</summary>{note}{sources}</details>" if sources or note else ""
+    )
     return f"<li><b>{text(fact.label)}</b>{said}{cited}</li>"
 
 
@@ -252,8 +296,11 @@ PANEL_STYLE = """<style>
 def details_html(panel: Details) -> str:
     """The panel as HTML: every string from the record escaped and sources linked only when
     their URL is http(s), by the same helpers the map's popups use (`layers.popups`)."""
-    parts = [f'<div class="geomap-details" data-item="{text(panel.id)}">',
-             f"<h3>{text(panel.title)}</h3>", f"<p>{text(panel.summary)}</p>"]
+    parts = [
+        f'<div class="geomap-details" data-item="{text(panel.id)}">',
+        f"<h3>{text(panel.title)}</h3>",
+        f"<p>{text(panel.summary)}</p>",
+    ]
     for section in panel.sections:
         parts.append(f'<section data-section="{text(section.key)}"><h4>{text(section.title)}</h4>')
         if section.facts:
@@ -275,19 +322,27 @@ def details_panel(snapshot: Snapshot) -> None:
     if selected and selected not in items:  # a treaty link, or a state the record does not know
         shown = details(snapshot, selected, st.session_state.get("_clicked_name"))
         items[selected] = shown.title if shown else selected
-    st.selectbox("Details for", list(items), key=SELECTED, index=None,
-                 format_func=lambda item: items[item],
-                 placeholder="Click the map, or choose a territory, state or treaty")
+    st.selectbox(
+        "Details for",
+        list(items),
+        key=SELECTED,
+        index=None,
+        format_func=lambda item: items[item],
+        placeholder="Click the map, or choose a territory, state or treaty",
+    )
     panel = details(snapshot, st.session_state.get(SELECTED) or "", items.get(selected))
     if panel is None:
-        st.caption("Click a territory, a country or a treaty link on the map to see its status "
-                   "on this date, who recognises it since when, the treaties in force and the "
-                   "related events, each with its sources.")
+        st.caption(
+            "Click a territory, a country or a treaty link on the map to see its status "
+            "on this date, who recognises it since when, the treaties in force and the "
+            "related events, each with its sources."
+        )
         return
     st.html(details_html(panel))
 
 
 # ---- chart, timeline, downloads ------------------------------------------------------------
+
 
 @st.cache_data(show_spinner=False)
 def recognition_chart_spec(last: str) -> dict[str, Any]:
@@ -297,19 +352,35 @@ def recognition_chart_spec(last: str) -> dict[str, Any]:
     swaps that one data point instead of rebuilding and re-validating the chart (40 ms).
     """
     steps = recognition_steps()
-    frame = pd.DataFrame({"territory": [s.name for s in steps],
-                          "start": [s.start.isoformat() for s in steps],
-                          "UN members recognising": [s.count for s in steps]})
+    frame = pd.DataFrame(
+        {
+            "territory": [s.name for s in steps],
+            "start": [s.start.isoformat() for s in steps],
+            "UN members recognising": [s.count for s in steps],
+        }
+    )
     ends = frame.groupby("territory", as_index=False).last().assign(start=last)
     data = pd.concat([frame, ends], ignore_index=True)
-    lines = alt.Chart(data).mark_line(interpolate="step-after").encode(
-        x=alt.X("start:T", title=None),
-        y=alt.Y("UN members recognising:Q", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("territory:N", legend=alt.Legend(orient="top", title=None)),
-        strokeDash=alt.StrokeDash("territory:N", legend=None),
-        tooltip=["territory:N", alt.Tooltip("start:T", title="from"), "UN members recognising:Q"])
-    marker = alt.Chart(pd.DataFrame({"chosen date": [last]})).mark_rule(
-        color="#d62728", strokeWidth=2).encode(x="chosen date:T", tooltip=["chosen date:T"])
+    lines = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("start:T", title=None),
+            y=alt.Y("UN members recognising:Q", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("territory:N", legend=alt.Legend(orient="top", title=None)),
+            strokeDash=alt.StrokeDash("territory:N", legend=None),
+            tooltip=[
+                "territory:N",
+                alt.Tooltip("start:T", title="from"),
+                "UN members recognising:Q",
+            ],
+        )
+    )
+    marker = (
+        alt.Chart(pd.DataFrame({"chosen date": [last]}))
+        .mark_rule(color="#d62728", strokeWidth=2)
+        .encode(x="chosen date:T", tooltip=["chosen date:T"])
+    )
     return (lines + marker).properties(height=240).to_dict()
 
 
@@ -327,15 +398,22 @@ def _first_web_link(event: Event) -> str | None:
 
 def events_table(snapshot: Snapshot) -> None:
     events = sorted(snapshot.events, key=lambda e: e.date, reverse=True)
-    frame = pd.DataFrame({
-        "date": [e.date.isoformat() for e in events],
-        "event": [e.title for e in events],
-        "kind": [e.kind for e in events],
-        "who": [", ".join(snapshot.name(i) for i in e.entities) for e in events],
-        "source": [_first_web_link(e) for e in events],
-    })
-    st.dataframe(frame, hide_index=True, width="stretch", height=280,
-                 column_config={"source": st.column_config.LinkColumn("source", display_text="open")})
+    frame = pd.DataFrame(
+        {
+            "date": [e.date.isoformat() for e in events],
+            "event": [e.title for e in events],
+            "kind": [e.kind for e in events],
+            "who": [", ".join(snapshot.name(i) for i in e.entities) for e in events],
+            "source": [_first_web_link(e) for e in events],
+        }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=280,
+        column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
+    )
 
 
 def facts_json(day: str, worldview: str) -> str:
@@ -348,12 +426,24 @@ def downloads(view: View, tiles: str | None) -> None:
     stem = f"geomap-{day}-{worldview}"
     offline = "works offline" if tiles is None else "loads its tiles online"
     files = [
-        (f"Map (HTML, {offline})", lambda: export_html_of(day, worldview, view.layers, tiles),
-         f"{stem}.html", "text/html"),
-        ("Territories (GeoJSON)", lambda: geojson_of(day, worldview), f"{stem}.geojson",
-         "application/geo+json"),
-        ("Facts of this day (JSON)", lambda: facts_json(day, worldview), f"{stem}-facts.json",
-         "application/json"),
+        (
+            f"Map (HTML, {offline})",
+            lambda: export_html_of(day, worldview, view.layers, tiles),
+            f"{stem}.html",
+            "text/html",
+        ),
+        (
+            "Territories (GeoJSON)",
+            lambda: geojson_of(day, worldview),
+            f"{stem}.geojson",
+            "application/geo+json",
+        ),
+        (
+            "Facts of this day (JSON)",
+            lambda: facts_json(day, worldview),
+            f"{stem}-facts.json",
+            "application/json",
+        ),
         ("Whole record (JSON)", record_json, "geomap-record.json", "application/json"),
         ("Recognitions (CSV)", recognitions_csv, "geomap-recognitions.csv", "text/csv"),
     ]
@@ -362,6 +452,7 @@ def downloads(view: View, tiles: str | None) -> None:
 
 
 # ---- the page ----------------------------------------------------------------------------------
+
 
 def main() -> None:
     st.set_page_config(page_title="geomap: Abkhazia and South Ossetia", layout="wide")

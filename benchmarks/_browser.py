@@ -59,11 +59,19 @@ _WATCH = """
 """
 
 _PNG_1x1 = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
-CONTENT_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png",
-                 ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
-                 ".svg": "image/svg+xml", ".map": "application/json"}
+CONTENT_TYPES = {
+    ".js": "application/javascript",
+    ".css": "text/css",
+    ".png": "image/png",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".svg": "image/svg+xml",
+    ".map": "application/json",
+}
 
 
 def _package_dir(module: str, *parts: str) -> Path | None:
@@ -82,14 +90,26 @@ def _debian_dir(path: str) -> Path | None:
 #: CDN URL pattern -> (where the local copy comes from, its folder, how the file under it is
 #: named from the URL's last path segments). First match wins.
 LOCAL_ASSETS: list[tuple[re.Pattern[str], str, Callable[[], Path | None]]] = [
-    (re.compile(r"/npm/leaflet@[^/]+/dist/(?P<file>.+)$"), "PyPI xstatic-leaflet",
-     lambda: _package_dir("xstatic.pkg.leaflet")),
-    (re.compile(r"code\.jquery\.com/jquery-[\d.]+\.min\.js$"), "PyPI xstatic-jquery",
-     lambda: _package_dir("xstatic.pkg.jquery")),
-    (re.compile(r"fontawesome-free@[^/]+/(?P<file>(css|webfonts)/.+)$"), "PyPI xstatic-font-awesome",
-     lambda: _package_dir("xstatic.pkg.font_awesome")),
-    (re.compile(r"/npm/bootstrap@5[^/]*/dist/(?P<file>(css|js)/.+)$"), "Debian libjs-bootstrap5",
-     lambda: _debian_dir("/usr/share/javascript/bootstrap5")),
+    (
+        re.compile(r"/npm/leaflet@[^/]+/dist/(?P<file>.+)$"),
+        "PyPI xstatic-leaflet",
+        lambda: _package_dir("xstatic.pkg.leaflet"),
+    ),
+    (
+        re.compile(r"code\.jquery\.com/jquery-[\d.]+\.min\.js$"),
+        "PyPI xstatic-jquery",
+        lambda: _package_dir("xstatic.pkg.jquery"),
+    ),
+    (
+        re.compile(r"fontawesome-free@[^/]+/(?P<file>(css|webfonts)/.+)$"),
+        "PyPI xstatic-font-awesome",
+        lambda: _package_dir("xstatic.pkg.font_awesome"),
+    ),
+    (
+        re.compile(r"/npm/bootstrap@5[^/]*/dist/(?P<file>(css|js)/.+)$"),
+        "Debian libjs-bootstrap5",
+        lambda: _debian_dir("/usr/share/javascript/bootstrap5"),
+    ),
 ]
 
 
@@ -104,7 +124,9 @@ def _local_file(url: str) -> tuple[Path | None, str | None]:
         base = folder()
         name = match.groupdict().get("file") or ("jquery.min.js" if "jquery" in path else "")
         candidate = base / name if base is not None else None
-        return (candidate, source) if candidate is not None and candidate.is_file() else (None, source)
+        return (
+            (candidate, source) if candidate is not None and candidate.is_file() else (None, source)
+        )
     return None, None
 
 
@@ -128,11 +150,15 @@ class CdnRoute:
         path, source = _local_file(url)
         if path is not None:
             self.served[_short(url)] = source
-            route.fulfill(status=200, path=str(path),
-                          content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
+            route.fulfill(
+                status=200,
+                path=str(path),
+                content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+            )
             return
-        self.served[_short(url)] = (f"empty body ({source} not installed)" if source
-                                    else "empty body (no registry package)")
+        self.served[_short(url)] = (
+            f"empty body ({source} not installed)" if source else "empty body (no registry package)"
+        )
         route.fulfill(status=200, body="", content_type=CONTENT_TYPES.get(suffix, "text/plain"))
 
     def summary(self) -> dict[str, str]:
@@ -184,8 +210,9 @@ def count_paths(frame: Any) -> int:
     return frame.evaluate(f"document.querySelectorAll('{PATHS}').length")
 
 
-def wait_stable(read: Callable[[], int], settle_s: float = 1.5,
-                timeout_s: float = 180) -> tuple[int, float]:
+def wait_stable(
+    read: Callable[[], int], settle_s: float = 1.5, timeout_s: float = 180
+) -> tuple[int, float]:
     """Polls `read()` until it is positive and unchanged for `settle_s`.
 
     Returns the count and the `time.perf_counter()` at which it was first read.
@@ -209,8 +236,7 @@ def drawn_count(chromium: Any, url: str, route: CdnRoute | None = None) -> int:
         return wait_stable(lambda: count_paths(page))[0]
 
 
-def time_to_drawn(chromium: Any, url: str, expected: int,
-                  route: CdnRoute | None = None) -> float:
+def time_to_drawn(chromium: Any, url: str, expected: int, route: CdnRoute | None = None) -> float:
     """Milliseconds from navigation start to `expected` paths drawn, in a fresh context."""
     with _page(chromium, route, expected) as page:
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)

@@ -66,14 +66,18 @@ def main(argv: list[str]) -> int:
     build(out, day)
     done = time.perf_counter()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({
-        "side": side,
-        "total_s": done - _STARTED,
-        "imports_s": imported - _STARTED,
-        "work_s": done - imported,
-        "peak_rss_mb": peak_kb / 1024,
-        "html_bytes": out.stat().st_size,
-    }))
+    print(
+        json.dumps(
+            {
+                "side": side,
+                "total_s": done - _STARTED,
+                "imports_s": imported - _STARTED,
+                "work_s": done - imported,
+                "peak_rss_mb": peak_kb / 1024,
+                "html_bytes": out.stat().st_size,
+            }
+        )
+    )
     return 0
 
 

@@ -78,7 +78,10 @@ def rerun_times(repeat: int, app: Path = APP) -> dict[str, Any]:
     args = map_component_args(at)
     widget, values = _date_widget(at)
     first_visit = []
-    for value in [*values, *_new_dates(widget, max(repeat, 3) * 2)]:  # each first visit fills the caches
+    for value in [
+        *values,
+        *_new_dates(widget, max(repeat, 3) * 2),
+    ]:  # each first visit fills the caches
         _date_widget(at)[0].set_value(value)
         start = time.perf_counter()
         at.run()
@@ -169,8 +172,11 @@ def _pan_and_zoom(page: Any) -> dict[str, Any]:
         page.mouse.wheel(0, delta)
         time.sleep(1.0)
         views.append(frame.evaluate(_VIEW))
-    return {"views": views, "panned": views[1][1:] != views[0][1:],
-            "zoomed": len({view[0] for view in views}) > 1}
+    return {
+        "views": views,
+        "panned": views[1][1:] != views[0][1:],
+        "zoomed": len({view[0] for view in views}) > 1,
+    }
 
 
 def served_dashboard(repeat: int, app: Path = APP) -> dict[str, Any]:
@@ -191,8 +197,10 @@ def served_dashboard(repeat: int, app: Path = APP) -> dict[str, Any]:
 
                 def count() -> int:
                     if page.locator('[data-testid="stException"]').count():
-                        raise Missing("app.py runs without exception: "
-                                      + page.locator('[data-testid="stException"]').first.inner_text()[:200])
+                        raise Missing(
+                            "app.py runs without exception: "
+                            + page.locator('[data-testid="stException"]').first.inner_text()[:200]
+                        )
                     try:
                         return frame.locator(PATHS).count()
                     except Exception:  # the iframe is replaced while Streamlit reruns
@@ -211,5 +219,9 @@ def served_dashboard(repeat: int, app: Path = APP) -> dict[str, Any]:
                     reruns = _runs(runs_file) - at_rest
                     details.update(runs_at_load=at_rest, paths=paths)
                 context.close()
-    return {"start_to_drawn_ms": statistics.median(samples), "samples_ms": samples,
-            "reruns_on_pan_zoom": reruns, **details}
+    return {
+        "start_to_drawn_ms": statistics.median(samples),
+        "samples_ms": samples,
+        "reruns_on_pan_zoom": reruns,
+        **details,
+    }

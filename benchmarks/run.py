@@ -67,26 +67,55 @@ def _get(results: dict[str, Any], dotted: str) -> Any:
 
 
 TARGETS = (
-    Target("export_size", "export <= 1.5 MB and >= 15x smaller than baseline",
-           lambda r: _get(r, "build.ours.html_bytes") <= 1.5 * MB
-           and _get(r, "ratios.size") >= 15),
-    Target("build_time", "build + save (excl. imports) <= 1/8 of baseline",
-           lambda r: _get(r, "ratios.build_work_time") <= 1 / 8),
-    Target("browser_time", "browser time to drawn <= 1/5 of baseline",
-           lambda r: _get(r, "ratios.browser_time") <= 1 / 5),
-    Target("caucasus_fidelity", "Caucasus boundaries within 250 m",
-           lambda r: _get(r, "fidelity.max_hausdorff_m") <= 250),
-    Target("shared_borders", "shared borders stay shared (coverage valid)",
-           lambda r: _get(r, "fidelity.borders_ok") is True),
-    Target("shared_borders_drawn", "... and as drawn: disputed lines on both sides, zooms 4-9",
-           lambda r: _get(r, "browser.ours.borders_drawn_unshared") == 0),
-    Target("warm_rerun", "warm rerun after a date change <= 150 ms",
-           lambda r: _get(r, "dashboard.warm_rerun_ms") <= 150),
-    Target("new_date_rerun", "rerun after a change to a date not shown before <= 150 ms",
-           lambda r: _get(r, "dashboard.first_visit_ms") <= 150),
-    Target("pan_zoom_reruns", "zero reruns on pan/zoom (map seen to pan and zoom)",
-           lambda r: _get(r, "server.panned") and _get(r, "server.zoomed")
-           and _get(r, "server.reruns_on_pan_zoom") == 0),
+    Target(
+        "export_size",
+        "export <= 1.5 MB and >= 15x smaller than baseline",
+        lambda r: _get(r, "build.ours.html_bytes") <= 1.5 * MB and _get(r, "ratios.size") >= 15,
+    ),
+    Target(
+        "build_time",
+        "build + save (excl. imports) <= 1/8 of baseline",
+        lambda r: _get(r, "ratios.build_work_time") <= 1 / 8,
+    ),
+    Target(
+        "browser_time",
+        "browser time to drawn <= 1/5 of baseline",
+        lambda r: _get(r, "ratios.browser_time") <= 1 / 5,
+    ),
+    Target(
+        "caucasus_fidelity",
+        "Caucasus boundaries within 250 m",
+        lambda r: _get(r, "fidelity.max_hausdorff_m") <= 250,
+    ),
+    Target(
+        "shared_borders",
+        "shared borders stay shared (coverage valid)",
+        lambda r: _get(r, "fidelity.borders_ok") is True,
+    ),
+    Target(
+        "shared_borders_drawn",
+        "... and as drawn: disputed lines on both sides, zooms 4-9",
+        lambda r: _get(r, "browser.ours.borders_drawn_unshared") == 0,
+    ),
+    Target(
+        "warm_rerun",
+        "warm rerun after a date change <= 150 ms",
+        lambda r: _get(r, "dashboard.warm_rerun_ms") <= 150,
+    ),
+    Target(
+        "new_date_rerun",
+        "rerun after a change to a date not shown before <= 150 ms",
+        lambda r: _get(r, "dashboard.first_visit_ms") <= 150,
+    ),
+    Target(
+        "pan_zoom_reruns",
+        "zero reruns on pan/zoom (map seen to pan and zoom)",
+        lambda r: (
+            _get(r, "server.panned")
+            and _get(r, "server.zoomed")
+            and _get(r, "server.reruns_on_pan_zoom") == 0
+        ),
+    ),
 )
 
 
@@ -103,8 +132,13 @@ def _missing_from(stderr: str) -> str:
 
 
 def _build_once(side: str, out: Path) -> dict[str, Any]:
-    child = subprocess.run([sys.executable, str(HERE / "_build.py"), side, str(out), AS_OF],
-                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    child = subprocess.run(
+        [sys.executable, str(HERE / "_build.py"), side, str(out), AS_OF],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if child.returncode != 0:
         raise Missing(_missing_from(child.stderr))
     return json.loads(child.stdout.strip().splitlines()[-1])
@@ -146,24 +180,29 @@ def measure_browser(repeat: int, files: dict[str, Path]) -> dict[str, Any]:
     routes = {side: CdnRoute() if side == "baseline" else None for side in files}
     samples: dict[str, list[float]] = {side: [] for side in files}
     with browser() as chromium:
-        expected = {side: drawn_count(chromium, path.as_uri(), routes[side])
-                    for side, path in files.items()}
+        expected = {
+            side: drawn_count(chromium, path.as_uri(), routes[side]) for side, path in files.items()
+        }
         for _ in range(repeat):
             for side, path in files.items():
-                samples[side].append(time_to_drawn(chromium, path.as_uri(), expected[side],
-                                                   routes[side]))
+                samples[side].append(
+                    time_to_drawn(chromium, path.as_uri(), expected[side], routes[side])
+                )
         borders = _drawn_borders(chromium, files["ours"]) if "ours" in files else None
     result: dict[str, Any] = {}
     for side in files:
-        result[side] = {"median_ms": statistics.median(samples[side]),
-                        "samples_ms": [round(ms) for ms in samples[side]],
-                        "paths": expected[side]}
+        result[side] = {
+            "median_ms": statistics.median(samples[side]),
+            "samples_ms": [round(ms) for ms in samples[side]],
+            "paths": expected[side],
+        }
         if routes[side] is not None:
             result[side]["cdn_assets"] = routes[side].summary()
     if borders is not None:
         result["ours"]["borders_drawn"] = borders
         result["ours"]["borders_drawn_unshared"] = sum(
-            sum(at["missing"]) for by_zoom in borders.values() for at in by_zoom.values())
+            sum(at["missing"]) for by_zoom in borders.values() for at in by_zoom.values()
+        )
     return result
 
 
@@ -251,7 +290,11 @@ def _attempt(name: str, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]
 
 
 def _ratio(numerator: Any, denominator: Any) -> float | None:
-    if isinstance(numerator, (int, float)) and isinstance(denominator, (int, float)) and denominator:
+    if (
+        isinstance(numerator, (int, float))
+        and isinstance(denominator, (int, float))
+        and denominator
+    ):
         return numerator / denominator
     return None
 
@@ -266,8 +309,9 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
         "build_time": _ratio(ours.get("total_s"), base.get("total_s")),
         "build_work_time": _ratio(ours.get("work_s"), base.get("work_s")),
         "peak_memory": _ratio(ours.get("peak_rss_mb"), base.get("peak_rss_mb")),
-        "browser_time": _ratio(web.get("ours", {}).get("median_ms"),
-                               web.get("baseline", {}).get("median_ms")),
+        "browser_time": _ratio(
+            web.get("ours", {}).get("median_ms"), web.get("baseline", {}).get("median_ms")
+        ),
     }
 
 
@@ -286,7 +330,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, str]:
 
 def _first_line(text: str, width: int = 80) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[:width - 3] + "..."
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def _cell(section: dict[str, Any] | None, key: str, fmt: str) -> str:
@@ -317,29 +361,92 @@ def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     server = results.get("server")
     r = results["ratios"]
     rows = [
-        ("HTML bytes", _cell(base, "html_bytes", "{:,.0f}"), _cell(ours, "html_bytes", "{:,.0f}"),
-         f"{_fmt_ratio(r['size'])} smaller" if r["size"] else "-"),
-        ("build + save, incl. imports (s)", _cell(base, "total_s", "{:.2f}"),
-         _cell(ours, "total_s", "{:.2f}"), _fmt_ratio(r["build_time"], inverse=True)),
-        ("build + save, excl. imports (s)", _cell(base, "work_s", "{:.2f}"),
-         _cell(ours, "work_s", "{:.2f}"), _fmt_ratio(r["build_work_time"], inverse=True)),
-        ("  of which imports (s)", _cell(base, "imports_s", "{:.2f}"),
-         _cell(ours, "imports_s", "{:.2f}"), ""),
-        ("peak RSS, incl. imports (MB)", _cell(base, "peak_rss_mb", "{:.0f}"),
-         _cell(ours, "peak_rss_mb", "{:.0f}"), _fmt_ratio(r["peak_memory"])),
-        ("browser: navigation to all paths drawn (ms)", _cell(web.get("baseline"), "median_ms", "{:.0f}"),
-         _cell(web.get("ours"), "median_ms", "{:.0f}"), _fmt_ratio(r["browser_time"], inverse=True)),
-        ("browser: paths counted as 'drawn'", _cell(web.get("baseline"), "paths", "{}"),
-         _cell(web.get("ours"), "paths", "{}"), ""),
-        ("Caucasus Hausdorff, max (m)", "0 (is the source)", _cell(fid, "max_hausdorff_m", "{:.0f}"), ""),
-        ("shared borders exact / coverage valid", "yes (is the source)", _cell(fid, "borders_ok", "{}"), ""),
-        ("drawn points of disputed lines off a side", "", _cell(web.get("ours"), "borders_drawn_unshared", "{}"), ""),
-        ("display vertices (world)", _cell(fid, "committed_vertices", "{:,}"), _cell(fid, "vertices", "{:,}"), ""),
-        ("dashboard: warm rerun after date change (ms)", "", _cell(dash, "warm_rerun_ms", "{:.0f}"), ""),
-        ("dashboard: rerun, date not shown before (ms)", "", _cell(dash, "first_visit_ms", "{:.0f}"), ""),
+        (
+            "HTML bytes",
+            _cell(base, "html_bytes", "{:,.0f}"),
+            _cell(ours, "html_bytes", "{:,.0f}"),
+            f"{_fmt_ratio(r['size'])} smaller" if r["size"] else "-",
+        ),
+        (
+            "build + save, incl. imports (s)",
+            _cell(base, "total_s", "{:.2f}"),
+            _cell(ours, "total_s", "{:.2f}"),
+            _fmt_ratio(r["build_time"], inverse=True),
+        ),
+        (
+            "build + save, excl. imports (s)",
+            _cell(base, "work_s", "{:.2f}"),
+            _cell(ours, "work_s", "{:.2f}"),
+            _fmt_ratio(r["build_work_time"], inverse=True),
+        ),
+        (
+            "  of which imports (s)",
+            _cell(base, "imports_s", "{:.2f}"),
+            _cell(ours, "imports_s", "{:.2f}"),
+            "",
+        ),
+        (
+            "peak RSS, incl. imports (MB)",
+            _cell(base, "peak_rss_mb", "{:.0f}"),
+            _cell(ours, "peak_rss_mb", "{:.0f}"),
+            _fmt_ratio(r["peak_memory"]),
+        ),
+        (
+            "browser: navigation to all paths drawn (ms)",
+            _cell(web.get("baseline"), "median_ms", "{:.0f}"),
+            _cell(web.get("ours"), "median_ms", "{:.0f}"),
+            _fmt_ratio(r["browser_time"], inverse=True),
+        ),
+        (
+            "browser: paths counted as 'drawn'",
+            _cell(web.get("baseline"), "paths", "{}"),
+            _cell(web.get("ours"), "paths", "{}"),
+            "",
+        ),
+        (
+            "Caucasus Hausdorff, max (m)",
+            "0 (is the source)",
+            _cell(fid, "max_hausdorff_m", "{:.0f}"),
+            "",
+        ),
+        (
+            "shared borders exact / coverage valid",
+            "yes (is the source)",
+            _cell(fid, "borders_ok", "{}"),
+            "",
+        ),
+        (
+            "drawn points of disputed lines off a side",
+            "",
+            _cell(web.get("ours"), "borders_drawn_unshared", "{}"),
+            "",
+        ),
+        (
+            "display vertices (world)",
+            _cell(fid, "committed_vertices", "{:,}"),
+            _cell(fid, "vertices", "{:,}"),
+            "",
+        ),
+        (
+            "dashboard: warm rerun after date change (ms)",
+            "",
+            _cell(dash, "warm_rerun_ms", "{:.0f}"),
+            "",
+        ),
+        (
+            "dashboard: rerun, date not shown before (ms)",
+            "",
+            _cell(dash, "first_visit_ms", "{:.0f}"),
+            "",
+        ),
         ("dashboard: st_folium returned_objects", "", _cell(dash, "returned_objects", "{}"), ""),
         ("dashboard: reruns on pan/zoom (measured)", "", _pan_zoom_cell(server), ""),
-        ("dashboard: streamlit run -> map drawn (ms)", "", _cell(server, "start_to_drawn_ms", "{:.0f}"), ""),
+        (
+            "dashboard: streamlit run -> map drawn (ms)",
+            "",
+            _cell(server, "start_to_drawn_ms", "{:.0f}"),
+            "",
+        ),
     ]
     return rows
 
@@ -358,9 +465,11 @@ def _notes(results: dict[str, Any]) -> list[str]:
     ours, base = build.get("ours", {}).get("imports_s"), build.get("baseline", {}).get("imports_s")
     if ratio is None or ours is None or base is None:
         return []
-    return [f"note  build + save incl. imports: 1/{1 / ratio:.1f} of the baseline's (importing "
-            f"alone: ours {ours:.2f} s, mostly folium and the pandas it imports; baseline "
-            f"{base:.2f} s); the build target is judged on building and saving"]
+    return [
+        f"note  build + save incl. imports: 1/{1 / ratio:.1f} of the baseline's (importing "
+        f"alone: ours {ours:.2f} s, mostly folium and the pandas it imports; baseline "
+        f"{base:.2f} s); the build target is judged on building and saving"
+    ]
 
 
 def report_lines(results: dict[str, Any]) -> list[str]:
@@ -386,98 +495,127 @@ def write_results(path: Path, results: dict[str, Any], command: str) -> None:
     machine = results["machine"]
     report = report_lines(results)
     table_end = report.index("")
-    path.write_text("\n".join([
-        "# Benchmark results",
-        "",
-        f"- date: {results['date']}",
-        f"- machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']} "
-        "(shared and noisy: compare the ratios, which come from one run)",
-        f"- command: `{command}` (medians of {results['repeat']} runs each)",
-        f"- {results['timing']}",
-        "",
-        *report[:table_end],
-        "",
-        "```",
-        *report[table_end + 1:],
-        "```",
-        "",
-        "## Method",
-        "",
-        "- baseline: `load_boundaries().explore().save(path)`: geopandas' one-liner on the same",
-        "  10m world with Georgia split (folium defaults: CDN assets, OpenStreetMap tiles, a",
-        "  tooltip of every column); ours: `geomap export --as-of " + AS_OF + " -o path`",
-        "  (de facto worldview, default layers).",
-        "- build: each run in a fresh process, the sides alternating. *incl. imports* is timed",
-        "  from the child's first line; *excl. imports* after importing what the side needs",
-        "  (baseline: folium, matplotlib, mapclassify, geodata.boundaries; ours: layers.cli,",
-        "  layers.export, layers.map). The build target is judged excl. imports (like with",
-        "  like: the work of building and saving); incl. imports is shown too.",
-        "- browser: a fresh Chromium context per load, the files alternating. *Drawn*: the",
-        "  number of `path.leaflet-interactive` elements has reached the page's settled count",
-        "  (learnt from one untimed load) and one more frame has run; the clock is the page's",
-        "  `performance.now()`. The baseline's CDN requests are answered from local copies",
-        "  (`cdn_assets` in the JSON says which, and which got an empty body for want of a",
-        "  registry package); its tiles get a 1x1 PNG. Our export is refused every request.",
-        "- drawn borders: our export opened once more; at zooms 4, 6, 8 and 9 over each",
-        "  disputed line (GEO-ABK, GEO-SOS), every pixel point Leaflet draws the line with is",
-        "  looked up among the points each of its two neighbours is drawn with; a point",
-        "  missing from a side would be a sliver between them.",
-        "- dashboard: `AppTest.run()` after setting the date to one not shown before (median",
-        "  of the first visits), and warm = after switching between two dates already shown",
-        "  (median). Reruns on pan/zoom are counted on a real `streamlit run`",
-        "  of `app.py` through `benchmarks/_counting_app.py` while Chromium drags the map and",
-        "  zooms it with the wheel; the map's own zoom and centre prove it moved.",
-        "",
-        "## Reproduce",
-        "",
-        "```",
-        "bash scripts/benchmark --repeat 5   # syncs the bench group; apt-installs chromium and",
-        "                                    # libjs-bootstrap5 if root and missing, else says so",
-        "```",
-        "",
-    ]), encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                "# Benchmark results",
+                "",
+                f"- date: {results['date']}",
+                f"- machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']} "
+                "(shared and noisy: compare the ratios, which come from one run)",
+                f"- command: `{command}` (medians of {results['repeat']} runs each)",
+                f"- {results['timing']}",
+                "",
+                *report[:table_end],
+                "",
+                "```",
+                *report[table_end + 1 :],
+                "```",
+                "",
+                "## Method",
+                "",
+                "- baseline: `load_boundaries().explore().save(path)`: geopandas' one-liner on the same",
+                "  10m world with Georgia split (folium defaults: CDN assets, OpenStreetMap tiles, a",
+                "  tooltip of every column); ours: `geomap export --as-of " + AS_OF + " -o path`",
+                "  (de facto worldview, default layers).",
+                "- build: each run in a fresh process, the sides alternating. *incl. imports* is timed",
+                "  from the child's first line; *excl. imports* after importing what the side needs",
+                "  (baseline: folium, matplotlib, mapclassify, geodata.boundaries; ours: layers.cli,",
+                "  layers.export, layers.map). The build target is judged excl. imports (like with",
+                "  like: the work of building and saving); incl. imports is shown too.",
+                "- browser: a fresh Chromium context per load, the files alternating. *Drawn*: the",
+                "  number of `path.leaflet-interactive` elements has reached the page's settled count",
+                "  (learnt from one untimed load) and one more frame has run; the clock is the page's",
+                "  `performance.now()`. The baseline's CDN requests are answered from local copies",
+                "  (`cdn_assets` in the JSON says which, and which got an empty body for want of a",
+                "  registry package); its tiles get a 1x1 PNG. Our export is refused every request.",
+                "- drawn borders: our export opened once more; at zooms 4, 6, 8 and 9 over each",
+                "  disputed line (GEO-ABK, GEO-SOS), every pixel point Leaflet draws the line with is",
+                "  looked up among the points each of its two neighbours is drawn with; a point",
+                "  missing from a side would be a sliver between them.",
+                "- dashboard: `AppTest.run()` after setting the date to one not shown before (median",
+                "  of the first visits), and warm = after switching between two dates already shown",
+                "  (median). Reruns on pan/zoom are counted on a real `streamlit run`",
+                "  of `app.py` through `benchmarks/_counting_app.py` while Chromium drags the map and",
+                "  zooms it with the wheel; the map's own zoom and centre prove it moved.",
+                "",
+                "## Reproduce",
+                "",
+                "```",
+                "bash scripts/benchmark --repeat 5   # syncs the bench group; apt-installs chromium and",
+                "                                    # libjs-bootstrap5 if root and missing, else says so",
+                "```",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
 
 
 def _machine() -> dict[str, Any]:
     import os
 
-    return {"python": platform.python_version(), "cores": os.cpu_count(),
-            "platform": platform.platform()}
+    return {
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--quick", action="store_true",
-                        help="only our export and the fidelity report, once (a smoke run)")
-    parser.add_argument("--sections", default=None,
-                        help=f"comma-separated subset of {','.join(SECTIONS)} (build-ours: ours only)")
-    parser.add_argument("--write", type=Path, default=None, metavar="PATH",
-                        help="also write the report as Markdown (e.g. benchmarks/RESULTS.md)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only our export and the fidelity report, once (a smoke run)",
+    )
+    parser.add_argument(
+        "--sections",
+        default=None,
+        help=f"comma-separated subset of {','.join(SECTIONS)} (build-ours: ours only)",
+    )
+    parser.add_argument(
+        "--write",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="also write the report as Markdown (e.g. benchmarks/RESULTS.md)",
+    )
     args = parser.parse_args(argv)
     repeat = 1 if args.quick else max(1, args.repeat)
-    chosen = (args.sections.split(",") if args.sections
-              else QUICK_SECTIONS if args.quick else SECTIONS)
+    chosen = (
+        args.sections.split(",") if args.sections else QUICK_SECTIONS if args.quick else SECTIONS
+    )
 
     results: dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": _machine(), "repeat": repeat, "as_of": AS_OF, "sections": list(chosen),
+        "machine": _machine(),
+        "repeat": repeat,
+        "as_of": AS_OF,
+        "sections": list(chosen),
         "timing": "build times taken inside a fresh process per run, from before the first "
-                  "import to the file saved (incl. imports) and after imports (excl.); "
-                  "peak RSS of that process; medians of the repeats",
+        "import to the file saved (incl. imports) and after imports (excl.); "
+        "peak RSS of that process; medians of the repeats",
     }
     with tempfile.TemporaryDirectory(prefix="geomap-bench-") as tmp:
         out_dir = Path(tmp)
-        sides = tuple(s for s in ("baseline", "ours")
-                      if "build" in chosen or f"build-{s}" in chosen)
+        sides = tuple(
+            s for s in ("baseline", "ours") if "build" in chosen or f"build-{s}" in chosen
+        )
         if sides:
             results["build"] = measure_build(repeat, sides, out_dir)
         if "browser" in chosen:
-            files = {side: Path(info["file"]) for side, info in results.get("build", {}).items()
-                     if "file" in info}
-            results["browser"] = {side: {"missing": info["missing"]}
-                                  for side, info in results.get("build", {}).items()
-                                  if "missing" in info}
+            files = {
+                side: Path(info["file"])
+                for side, info in results.get("build", {}).items()
+                if "file" in info
+            }
+            results["browser"] = {
+                side: {"missing": info["missing"]}
+                for side, info in results.get("build", {}).items()
+                if "missing" in info
+            }
             if files:
                 outcome = _attempt("browser", lambda: measure_browser(repeat, files))
                 if "missing" in outcome or "error" in outcome:  # the reason holds for each file
@@ -489,8 +627,11 @@ def main(argv: list[str] | None = None) -> int:
             results["dashboard"] = _attempt("dashboard", lambda: measure_dashboard(repeat))
         if "server" in chosen:
             unusable = results.get("dashboard", {}).get("missing")
-            results["server"] = ({"missing": unusable} if unusable
-                                 else _attempt("server", lambda: measure_server(repeat)))
+            results["server"] = (
+                {"missing": unusable}
+                if unusable
+                else _attempt("server", lambda: measure_server(repeat))
+            )
     results["ratios"] = ratios(results)
     results["verdicts"] = verdicts(results)
     print("\n".join(report_lines(results)))

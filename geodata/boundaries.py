@@ -47,8 +47,10 @@ EQUAL_AREA_CRS = "+proj=laea +lat_0=42.3 +lon_0=43.5 +datum=WGS84 +units=m +no_d
 
 #: What every map drawn from the artifact must say about its lines of control (the reasons
 #: for this choice are in geodata/data/README.md and MANIFEST.json).
-BOUNDARY_CAVEAT = ("Lines of control are approximate (Natural Earth 1:10m); South Ossetia's "
-                   "runs about 5 km too far south near Tskhinvali.")
+BOUNDARY_CAVEAT = (
+    "Lines of control are approximate (Natural Earth 1:10m); South Ossetia's "
+    "runs about 5 km too far south near Tskhinvali."
+)
 
 #: Georgia's three de facto pieces, by id, with the name the map shows.
 GEORGIA_PIECES: dict[str, str] = {

@@ -401,7 +401,9 @@ def _manifest(
     }
 
 
-def _input_record(package: str, version: str, path: str, sha256: str, **extra: Any) -> dict[str, Any]:
+def _input_record(
+    package: str, version: str, path: str, sha256: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "package": package,
         "version": version,
@@ -440,14 +442,31 @@ def build(output_dir: Path, work_dir: Path | None = None) -> Path:
     artifact = output_dir / BOUNDARY_ARTIFACT.name
     write_artifact(frame, artifact)
     inputs = [
-        _input_record(NE_PACKAGE, NE_PACKAGE_VERSION, f"{NE_MODULE}/{NE_ZIP}", NE_ZIP_SHA256,
-                      registry="PyPI", data_version=f"Natural Earth {NE_VERSION}"),
-        _input_record(QGIS_PACKAGE, QGIS_VERSION, QGIS_DEB, QGIS_DEB_SHA256, registry="Debian bookworm"),
-        _input_record(QGIS_PACKAGE, QGIS_VERSION, f"/{WORLD_MAP}", WORLD_MAP_SHA256,
-                      layers=["disputed_borders", "states_provinces"],
-                      data_version="Natural Earth 4.1.0 (README_world_map.md)"),
-        _input_record(QGIS_PACKAGE, QGIS_VERSION, f"/{QGIS_COPYRIGHT}",
-                      sha256_file(qgis_root / QGIS_COPYRIGHT)),
+        _input_record(
+            NE_PACKAGE,
+            NE_PACKAGE_VERSION,
+            f"{NE_MODULE}/{NE_ZIP}",
+            NE_ZIP_SHA256,
+            registry="PyPI",
+            data_version=f"Natural Earth {NE_VERSION}",
+        ),
+        _input_record(
+            QGIS_PACKAGE, QGIS_VERSION, QGIS_DEB, QGIS_DEB_SHA256, registry="Debian bookworm"
+        ),
+        _input_record(
+            QGIS_PACKAGE,
+            QGIS_VERSION,
+            f"/{WORLD_MAP}",
+            WORLD_MAP_SHA256,
+            layers=["disputed_borders", "states_provinces"],
+            data_version="Natural Earth 4.1.0 (README_world_map.md)",
+        ),
+        _input_record(
+            QGIS_PACKAGE,
+            QGIS_VERSION,
+            f"/{QGIS_COPYRIGHT}",
+            sha256_file(qgis_root / QGIS_COPYRIGHT),
+        ),
     ]
     gaps = [gap for _, line_gaps in bridged for gap in line_gaps]
     manifest = _manifest(inputs, artifact, frame, gaps, outline_km2)
@@ -475,13 +494,19 @@ def check(work_dir: Path | None = None) -> int:
         command = [sys.executable, "-m", "geodata.boundaries_build", "--output-dir", scratch]
         if work_dir is not None:
             command += ["--work-dir", str(work_dir)]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).parents[1])
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=Path(__file__).parents[1]
+        )
         if done.returncode != 0:
             print(done.stderr, file=sys.stderr)
             return done.returncode
-        failures = sum(_compare(name, manifest, Path(scratch))
-                       for name, manifest in ((BOUNDARY_ARTIFACT, BOUNDARY_MANIFEST),
-                                              (DISPLAY_ARTIFACT, DISPLAY_MANIFEST)))
+        failures = sum(
+            _compare(name, manifest, Path(scratch))
+            for name, manifest in (
+                (BOUNDARY_ARTIFACT, BOUNDARY_MANIFEST),
+                (DISPLAY_ARTIFACT, DISPLAY_MANIFEST),
+            )
+        )
     return 1 if failures else 0
 
 
@@ -505,10 +530,14 @@ def _compare(committed: Path, manifest: Path, rebuilt_dir: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: build into geodata/data (default) or --check the committed one."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.boundaries_build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m geodata.boundaries_build", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--output-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--work-dir", type=Path, default=None, help="keeps the downloaded deb")
-    parser.add_argument("--check", action="store_true", help="rebuild in a temp dir, compare sha256")
+    parser.add_argument(
+        "--check", action="store_true", help="rebuild in a temp dir, compare sha256"
+    )
     args = parser.parse_args(argv)
     try:
         if args.check:

@@ -31,15 +31,24 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2015-01-23") from None
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2015-01-23"
+        ) from None
 
 
 def add_snapshot_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=parse_day, default=None, metavar="YYYY-MM-DD",
-                        help="the day to show (default: today)")
-    parser.add_argument("--worldview", choices=[w.value for w in Worldview],
-                        default=Worldview.DE_FACTO.value,
-                        help="whose view of sovereignty to draw (default: de-facto)")
+    parser.add_argument(
+        "--as-of",
+        type=parse_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day to show (default: today)",
+    )
+    parser.add_argument(
+        "--worldview",
+        choices=[w.value for w in Worldview],
+        default=Worldview.DE_FACTO.value,
+        help="whose view of sovereignty to draw (default: de-facto)",
+    )
 
 
 def add_geodata_commands(commands: argparse._SubParsersAction) -> None:
@@ -49,13 +58,19 @@ def add_geodata_commands(commands: argparse._SubParsersAction) -> None:
     facts.set_defaults(handler=_facts)
 
     validate = commands.add_parser("validate", help="check the record's facts files")
-    validate.add_argument("files", nargs="*", type=Path,
-                          help="facts files to check (default: the whole record)")
+    validate.add_argument(
+        "files", nargs="*", type=Path, help="facts files to check (default: the whole record)"
+    )
     validate.set_defaults(handler=_validate)
 
-    build = commands.add_parser("build-data", help="rebuild the boundary artifact from registry packages")
-    build.add_argument("--check", action="store_true",
-                       help="rebuild into a temporary folder and compare with the manifest")
+    build = commands.add_parser(
+        "build-data", help="rebuild the boundary artifact from registry packages"
+    )
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into a temporary folder and compare with the manifest",
+    )
     build.set_defaults(handler=_build_data)
 
 
@@ -72,8 +87,10 @@ def format_table(snapshot: Snapshot) -> str:
     """The snapshot for a person reading a terminal."""
     lines = [f"As of {snapshot.as_of.isoformat()} — {snapshot.worldview.label}", ""]
     for state in snapshot.territories:
-        lines.append(f"{state.entity.name} ({state.entity.id}): {state.status.label}; "
-                     f"sovereign: {state.sovereign.name}")
+        lines.append(
+            f"{state.entity.name} ({state.entity.id}): {state.status.label}; "
+            f"sovereign: {state.sovereign.name}"
+        )
         for r in state.recognized_by:
             lines.append(f"    recognised by {snapshot.name(r.by)} since {r.since.isoformat()}")
         for r in state.withdrawn:
@@ -81,8 +98,9 @@ def format_table(snapshot: Snapshot) -> str:
     lines += ["", "Treaties signed by this day:"]
     for t in snapshot.treaties:
         parties = ", ".join(snapshot.name(p) for p in t.treaty.parties)
-        lines.append(f"  {t.treaty.signed.isoformat()}  {t.treaty.short_name} ({parties}): "
-                     f"{t.stage.label}")
+        lines.append(
+            f"  {t.treaty.signed.isoformat()}  {t.treaty.short_name} ({parties}): {t.stage.label}"
+        )
     return "\n".join(lines)
 
 
@@ -98,10 +116,12 @@ def _validate(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"OK: {len(record.entities)} entities, {len(record.recognitions)} recognitions, "
-          f"{len(record.treaties)} treaties, {len(record.places)} places, "
-          f"{len(record.missions)} missions, {len(record.events)} events, "
-          f"{len(record.disputes)} disputes.")
+    print(
+        f"OK: {len(record.entities)} entities, {len(record.recognitions)} recognitions, "
+        f"{len(record.treaties)} treaties, {len(record.places)} places, "
+        f"{len(record.missions)} missions, {len(record.events)} events, "
+        f"{len(record.disputes)} disputes."
+    )
     return 0
 
 
@@ -111,7 +131,9 @@ def _build_data(args: argparse.Namespace) -> int:
     return boundaries_build.main(["--check"] if args.check else [])
 
 
-def run(argv: Sequence[str] | None, extend: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
+def run(
+    argv: Sequence[str] | None, extend: Callable[[argparse._SubParsersAction], None] | None = None
+) -> int:
     """Parses `argv` and runs the chosen command; `extend` adds more commands."""
     parser = argparse.ArgumentParser(prog="geomap", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)

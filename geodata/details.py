@@ -100,10 +100,13 @@ def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Detail
 
 def selectable_items(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
     """(id, label) of every item with a panel on this day: territories, states, treaties."""
-    territories = [(t.entity.id, t.entity.name) for t in snapshot.territories
-                   if t.entity.kind == "territory"]
-    states = sorted(((e.id, e.name) for e in snapshot.record.entities.values()
-                     if e.kind == "state"), key=lambda pair: pair[1])
+    territories = [
+        (t.entity.id, t.entity.name) for t in snapshot.territories if t.entity.kind == "territory"
+    ]
+    states = sorted(
+        ((e.id, e.name) for e in snapshot.record.entities.values() if e.kind == "state"),
+        key=lambda pair: pair[1],
+    )
     treaties = [(t.treaty.id, t.treaty.short_name) for t in snapshot.treaties]
     return tuple(territories + states + treaties)
 
@@ -113,19 +116,24 @@ def pair_id(a: str, b: str) -> str:
     return f"{a}{PAIR_SEPARATOR}{b}"
 
 
-def link_between(snapshot: Snapshot, start: tuple[float, float],
-                 end: tuple[float, float]) -> str | None:
+def link_between(
+    snapshot: Snapshot, start: tuple[float, float], end: tuple[float, float]
+) -> str | None:
     """The pair id of the parties whose capitals a link joins, from its end points (lon, lat).
 
     A map link carries no id of its own, but its ends are capitals the record locates, so
     the pair it stands for follows from the record alone, whatever the link is styled as.
     """
+
     def capital_at(point: tuple[float, float]) -> str | None:
         lon, lat = (point[0] + 180) % 360 - 180, point[1]  # links may be unwrapped past 180
         for entity in snapshot.record.entities.values():
             place = snapshot.record.places.get(entity.capital or "")
-            if place and abs(place.lat - lat) < CAPITAL_TOLERANCE and \
-                    abs((place.lon - lon + 180) % 360 - 180) < CAPITAL_TOLERANCE:
+            if (
+                place
+                and abs(place.lat - lat) < CAPITAL_TOLERANCE
+                and abs((place.lon - lon + 180) % 360 - 180) < CAPITAL_TOLERANCE
+            ):
                 return entity.id
         return None
 
@@ -136,19 +144,27 @@ def link_between(snapshot: Snapshot, start: tuple[float, float],
 def _find_entity(snapshot: Snapshot, item_id: str) -> Entity | None:
     entities = snapshot.record.entities
     return entities.get(item_id) or next(
-        (e for e in entities.values() if e.iso3 and e.iso3 == item_id), None)
+        (e for e in entities.values() if e.iso3 and e.iso3 == item_id), None
+    )
 
 
 def _recognition_fact(snapshot: Snapshot, r: Recognition, party: str) -> Fact:
     """A recognition named after `party` (the recogniser on a territory's panel, and vice versa)."""
     if r.withdrawn and r.withdrawn <= snapshot.as_of:
-        return Fact(snapshot.name(party), f"from {r.since.isoformat()} until {r.withdrawn.isoformat()}",
-                    r.withdrawn, r.sources + r.withdrawal_sources, r.note)
+        return Fact(
+            snapshot.name(party),
+            f"from {r.since.isoformat()} until {r.withdrawn.isoformat()}",
+            r.withdrawn,
+            r.sources + r.withdrawal_sources,
+            r.note,
+        )
     return Fact(snapshot.name(party), f"since {r.since.isoformat()}", r.since, r.sources, r.note)
 
 
 def _treaty_fact(snapshot: Snapshot, state: TreatyState) -> Fact:
-    return Fact(state.treaty.short_name, _stage_text(state), _stage_day(state), state.treaty.sources)
+    return Fact(
+        state.treaty.short_name, _stage_text(state), _stage_day(state), state.treaty.sources
+    )
 
 
 def _stage_day(state: TreatyState) -> date:
@@ -176,35 +192,53 @@ def _stage_text(state: TreatyState) -> str:
 
 def _treaties_section(snapshot: Snapshot, entity_id: str) -> Section:
     current = [t for t in snapshot.treaties_of(entity_id) if t.stage is not TreatyStage.ENDED]
-    return Section("treaties", "Treaties signed and not ended",
-                   tuple(_treaty_fact(snapshot, t) for t in current),
-                   "No treaty of the record binds it on this date.")
+    return Section(
+        "treaties",
+        "Treaties signed and not ended",
+        tuple(_treaty_fact(snapshot, t) for t in current),
+        "No treaty of the record binds it on this date.",
+    )
 
 
 def _event_fact(event: Event) -> Fact:
-    span = f"{event.date.isoformat()} to {event.end.isoformat()}" if event.end else event.date.isoformat()
+    span = (
+        f"{event.date.isoformat()} to {event.end.isoformat()}"
+        if event.end
+        else event.date.isoformat()
+    )
     return Fact(event.title, span, event.date, event.sources, event.note)
 
 
 def _events_section(snapshot: Snapshot, events: list[Event]) -> Section:
     latest_first = sorted(events, key=lambda e: e.date, reverse=True)
-    return Section("events", "Related events up to this date",
-                   tuple(_event_fact(e) for e in latest_first), "No related event yet.")
+    return Section(
+        "events",
+        "Related events up to this date",
+        tuple(_event_fact(e) for e in latest_first),
+        "No related event yet.",
+    )
 
 
 def _dispute_fact(dispute: Dispute) -> Fact:
     sources = tuple(s for reading in dispute.readings for s in reading.sources)
-    return Fact(dispute.question, f"The map uses: {dispute.chosen.summary}", None, sources,
-                dispute.why)
+    return Fact(
+        dispute.question, f"The map uses: {dispute.chosen.summary}", None, sources, dispute.why
+    )
 
 
 def _disputes_section(snapshot: Snapshot, subjects: list[tuple[str, str]]) -> Section:
     """Disputes about the given rows, one per question (twin rows often share one)."""
-    found = {d.question: d for kind, row_id in reversed(subjects)
-             for d in snapshot.record.disputes_about(kind, row_id)}
-    return Section("disputes", "Where the sources disagree",
-                   tuple(_dispute_fact(d) for d in reversed(found.values())),
-                   "The sources agree on these facts.")
+    found = {
+        d.question: d
+        for kind, row_id in reversed(subjects)
+        for d in snapshot.record.disputes_about(kind, row_id)
+    }
+    return Section(
+        "disputes",
+        "Where the sources disagree",
+        tuple(_dispute_fact(d) for d in reversed(found.values())),
+        "The sources agree on these facts.",
+    )
 
 
 def _territory_details(snapshot: Snapshot, entity: Entity) -> Details:
@@ -212,64 +246,111 @@ def _territory_details(snapshot: Snapshot, entity: Entity) -> Details:
     day = snapshot.as_of.isoformat()
     un = [r for r in state.recognized_by if snapshot.record.entities[r.by].un_member]
     others = [r for r in state.recognized_by if r not in un]
-    where = ("drawn as its own territory" if state.sovereign.id == entity.id
-             else f"drawn as part of {state.sovereign.name}")
-    summary = (f"On {day}: {state.status.label}, recognised by {len(un)} UN member "
-               f"state{'s' if len(un) != 1 else ''}; {where} ({snapshot.worldview.label.lower()}).")
+    where = (
+        "drawn as its own territory"
+        if state.sovereign.id == entity.id
+        else f"drawn as part of {state.sovereign.name}"
+    )
+    summary = (
+        f"On {day}: {state.status.label}, recognised by {len(un)} UN member "
+        f"state{'s' if len(un) != 1 else ''}; {where} ({snapshot.worldview.label.lower()})."
+    )
     recognitions = [r for r in snapshot.record.recognitions if r.of == entity.id]
     missions = [m for m in snapshot.missions if entity.id in m.area]
     sections = (
-        Section("recognised-un", "Recognised by UN member states",
-                tuple(_recognition_fact(snapshot, r, r.by) for r in un),
-                f"No UN member state recognises {entity.name} on this date."),
-        Section("recognised-other", "Recognised by entities outside the UN",
-                tuple(_recognition_fact(snapshot, r, r.by) for r in others),
-                "None on this date."),
-        Section("withdrawn", "Recognised, then withdrew",
-                tuple(_recognition_fact(snapshot, r, r.by) for r in state.withdrawn),
-                "No recognition has been withdrawn by this date."),
+        Section(
+            "recognised-un",
+            "Recognised by UN member states",
+            tuple(_recognition_fact(snapshot, r, r.by) for r in un),
+            f"No UN member state recognises {entity.name} on this date.",
+        ),
+        Section(
+            "recognised-other",
+            "Recognised by entities outside the UN",
+            tuple(_recognition_fact(snapshot, r, r.by) for r in others),
+            "None on this date.",
+        ),
+        Section(
+            "withdrawn",
+            "Recognised, then withdrew",
+            tuple(_recognition_fact(snapshot, r, r.by) for r in state.withdrawn),
+            "No recognition has been withdrawn by this date.",
+        ),
         _treaties_section(snapshot, entity.id),
-        Section("missions", "Peacekeeping and observer missions on this date",
-                tuple(Fact(m.name, f"{m.kind}, since {m.start.isoformat()}", m.start, m.sources, m.note)
-                      for m in missions), "None on this date."),
-        _disputes_section(snapshot, [("entity", entity.id)] + [("recognition", r.id) for r in recognitions]),
+        Section(
+            "missions",
+            "Peacekeeping and observer missions on this date",
+            tuple(
+                Fact(m.name, f"{m.kind}, since {m.start.isoformat()}", m.start, m.sources, m.note)
+                for m in missions
+            ),
+            "None on this date.",
+        ),
+        _disputes_section(
+            snapshot, [("entity", entity.id)] + [("recognition", r.id) for r in recognitions]
+        ),
         _events_section(snapshot, [e for e in snapshot.events if entity.id in e.entities]),
     )
-    return Details(entity.id, "territory", entity.name, summary, sections, entity.sources, entity.note)
+    return Details(
+        entity.id, "territory", entity.name, summary, sections, entity.sources, entity.note
+    )
 
 
-def _state_details(snapshot: Snapshot, entity: Entity | None, item_id: str,
-                   name: str | None) -> Details:
+def _state_details(
+    snapshot: Snapshot, entity: Entity | None, item_id: str, name: str | None
+) -> Details:
     entity_id = entity.id if entity else item_id
     title = entity.name if entity else (name or item_id)
     stance = snapshot.stance(entity_id)
     subject = [snapshot.name(s) for s in snapshot.subject]
     names = lambda ids: " and ".join(snapshot.name(i) for i in ids)  # noqa: E731
-    said = _STANCE_TEXT[stance.kind].format(all=" or ".join(subject) if stance.kind is StanceKind.NEVER
-                                            else " and ".join(subject),
-                                            some=names(stance.recognises), withdrew=names(stance.withdrew))
+    said = _STANCE_TEXT[stance.kind].format(
+        all=" or ".join(subject) if stance.kind is StanceKind.NEVER else " and ".join(subject),
+        some=names(stance.recognises),
+        withdrew=names(stance.withdrew),
+    )
     member = "a UN member state" if entity is not None and entity.un_member else "not a UN member"
-    summary = f"On {snapshot.as_of.isoformat()}: {title} {said}." + (f" It is {member}." if entity else "")
+    summary = f"On {snapshot.as_of.isoformat()}: {title} {said}." + (
+        f" It is {member}." if entity else ""
+    )
     ours = [(t, r) for t in snapshot.territories for r in t.recognized_by if r.by == entity_id]
     dropped = [(t, r) for t in snapshot.territories for r in t.withdrawn if r.by == entity_id]
     claimed = [t for t in snapshot.territories if t.entity.parent == entity_id]
     recognitions = [r for r in snapshot.record.recognitions if r.by == entity_id]
     sections = (
-        Section("recognises", "Recognises",
-                tuple(_recognition_fact(snapshot, r, t.entity.id) for t, r in ours),
-                "No contested territory of the record on this date."),
-        Section("withdrawn", "Recognised, then withdrew",
-                tuple(_recognition_fact(snapshot, r, t.entity.id) for t, r in dropped),
-                "No withdrawn recognition."),
-        Section("claims", "Breakaway territories it claims",
-                tuple(Fact(t.entity.name, t.status.label, None, t.entity.sources) for t in claimed),
-                "None."),
+        Section(
+            "recognises",
+            "Recognises",
+            tuple(_recognition_fact(snapshot, r, t.entity.id) for t, r in ours),
+            "No contested territory of the record on this date.",
+        ),
+        Section(
+            "withdrawn",
+            "Recognised, then withdrew",
+            tuple(_recognition_fact(snapshot, r, t.entity.id) for t, r in dropped),
+            "No withdrawn recognition.",
+        ),
+        Section(
+            "claims",
+            "Breakaway territories it claims",
+            tuple(Fact(t.entity.name, t.status.label, None, t.entity.sources) for t in claimed),
+            "None.",
+        ),
         _treaties_section(snapshot, entity_id),
-        _disputes_section(snapshot, [("entity", entity_id)] + [("recognition", r.id) for r in recognitions]),
+        _disputes_section(
+            snapshot, [("entity", entity_id)] + [("recognition", r.id) for r in recognitions]
+        ),
         _events_section(snapshot, [e for e in snapshot.events if entity_id in e.entities]),
     )
-    return Details(entity_id, "state", title, summary, sections,
-                   entity.sources if entity else (), entity.note if entity else None)
+    return Details(
+        entity_id,
+        "state",
+        title,
+        summary,
+        sections,
+        entity.sources if entity else (),
+        entity.note if entity else None,
+    )
 
 
 def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
@@ -277,24 +358,45 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
     day = snapshot.as_of.isoformat()
     parties = ", ".join(snapshot.name(p) for p in treaty.parties)
     if state is None:
-        summary = f"On {day}: not yet signed (signed {treaty.signed.isoformat()}). Parties: {parties}."
+        summary = (
+            f"On {day}: not yet signed (signed {treaty.signed.isoformat()}). Parties: {parties}."
+        )
         return Details(treaty.id, "treaty", treaty.name, summary, (), treaty.sources)
     where = snapshot.record.places.get(treaty.signed_at) if treaty.signed_at else None
-    steps = [Fact("Signed", treaty.signed.isoformat() + (f" in {where.name}" if where else ""),
-                  treaty.signed, treaty.sources)]
-    steps += [Fact(f"Ratified: {snapshot.name(r.by)}, {r.body}",
-                   r.date.isoformat() + (f" (vote {r.vote})" if r.vote else ""), r.date, r.sources, r.note)
-              for r in state.ratifications]
+    steps = [
+        Fact(
+            "Signed",
+            treaty.signed.isoformat() + (f" in {where.name}" if where else ""),
+            treaty.signed,
+            treaty.sources,
+        )
+    ]
+    steps += [
+        Fact(
+            f"Ratified: {snapshot.name(r.by)}, {r.body}",
+            r.date.isoformat() + (f" (vote {r.vote})" if r.vote else ""),
+            r.date,
+            r.sources,
+            r.note,
+        )
+        for r in state.ratifications
+    ]
     if state.stage in (TreatyStage.IN_FORCE, TreatyStage.ENDED) and treaty.in_force:
         steps.append(Fact("In force", treaty.in_force.isoformat(), treaty.in_force))
     if state.stage is TreatyStage.ENDED and treaty.ended:
         steps.append(Fact("Ended", treaty.ended.isoformat(), treaty.ended))
     step_days = {f.day for f in steps}
-    related = [e for e in snapshot.events if e.date in step_days and set(e.entities) & set(treaty.parties)]
+    related = [
+        e for e in snapshot.events if e.date in step_days and set(e.entities) & set(treaty.parties)
+    ]
     sections = (
         Section("steps", "Signature, ratification, entry into force", tuple(steps), ""),
-        Section("obligations", "Obligations",
-                tuple(Fact(o.label) for o in treaty.obligations), "None recorded."),
+        Section(
+            "obligations",
+            "Obligations",
+            tuple(Fact(o.label) for o in treaty.obligations),
+            "None recorded.",
+        ),
         _disputes_section(snapshot, [("treaty", treaty.id)]),
         _events_section(snapshot, related),
     )
@@ -305,17 +407,27 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
 def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
     """Every treaty between two parties that is signed and not ended on the day."""
     names = " – ".join(snapshot.name(p) for p in pair)
-    current = next((list(states) for parties, states in snapshot.treaty_pairs()
-                    if set(parties) == set(pair)), [])
-    summary = (f"On {snapshot.as_of.isoformat()}: {len(current)} treat"
-               f"{'y' if len(current) == 1 else 'ies'} signed and not ended.")
-    step_days = {d for t in current
-                 for d in [t.treaty.signed, t.treaty.in_force, *(r.date for r in t.ratifications)]}
+    current = next(
+        (list(states) for parties, states in snapshot.treaty_pairs() if set(parties) == set(pair)),
+        [],
+    )
+    summary = (
+        f"On {snapshot.as_of.isoformat()}: {len(current)} treat"
+        f"{'y' if len(current) == 1 else 'ies'} signed and not ended."
+    )
+    step_days = {
+        d
+        for t in current
+        for d in [t.treaty.signed, t.treaty.in_force, *(r.date for r in t.ratifications)]
+    }
     related = [e for e in snapshot.events if e.date in step_days and set(pair) <= set(e.entities)]
     sections = (
-        Section("treaties", "Treaties signed and not ended",
-                tuple(_treaty_fact(snapshot, t) for t in reversed(current)),
-                "No treaty binds them on this date."),
+        Section(
+            "treaties",
+            "Treaties signed and not ended",
+            tuple(_treaty_fact(snapshot, t) for t in reversed(current)),
+            "No treaty binds them on this date.",
+        ),
         _disputes_section(snapshot, [("treaty", t.treaty.id) for t in current]),
         _events_section(snapshot, related),
     )

@@ -213,16 +213,40 @@ def _outside_fillers(bounds: Bounds, coords: np.ndarray) -> list[shapely.Polygon
     bottom, right, top, left = _crossings(coords, bounds)
     return [
         shapely.Polygon(
-            [(far_w, far_s), (far_e, far_s), (east, south), *((x, south) for x in bottom[::-1]), (west, south)]
+            [
+                (far_w, far_s),
+                (far_e, far_s),
+                (east, south),
+                *((x, south) for x in bottom[::-1]),
+                (west, south),
+            ]
         ),
         shapely.Polygon(
-            [(far_e, far_s), (far_e, far_n), (east, north), *((east, y) for y in right[::-1]), (east, south)]
+            [
+                (far_e, far_s),
+                (far_e, far_n),
+                (east, north),
+                *((east, y) for y in right[::-1]),
+                (east, south),
+            ]
         ),
         shapely.Polygon(
-            [(far_e, far_n), (far_w, far_n), (west, north), *((x, north) for x in top), (east, north)]
+            [
+                (far_e, far_n),
+                (far_w, far_n),
+                (west, north),
+                *((x, north) for x in top),
+                (east, north),
+            ]
         ),
         shapely.Polygon(
-            [(far_w, far_n), (far_w, far_s), (west, south), *((west, y) for y in left), (west, north)]
+            [
+                (far_w, far_n),
+                (far_w, far_s),
+                (west, south),
+                *((west, y) for y in left),
+                (west, north),
+            ]
         ),
     ]
 
@@ -262,7 +286,12 @@ def _decimals_at(coords: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
     decimals = np.full(len(coords), zones[-1].decimals)
     for zone in reversed(zones[:-1]):
         west, south, east, north = zone.bounds
-        inside = (coords[:, 0] >= west) & (coords[:, 0] <= east) & (coords[:, 1] >= south) & (coords[:, 1] <= north)
+        inside = (
+            (coords[:, 0] >= west)
+            & (coords[:, 0] <= east)
+            & (coords[:, 1] >= south)
+            & (coords[:, 1] <= north)
+        )
         decimals[inside] = zone.decimals
     return decimals
 
@@ -303,7 +332,9 @@ def _shared_vertices(geometries: np.ndarray) -> np.ndarray:
     return points[counts > 1]
 
 
-def _round_unshared_finely(coords: np.ndarray, shared: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
+def _round_unshared_finely(
+    coords: np.ndarray, shared: np.ndarray, zones: Sequence[Zone]
+) -> np.ndarray:
     rounded = np.round(coords, ISLAND_DECIMALS)
     is_shared = _rows_in(coords, shared)
     rounded[is_shared] = _round_by_zone(coords[is_shared], zones)
@@ -366,7 +397,9 @@ def _simplify_islands(geometries: np.ndarray) -> np.ndarray:
     return shapely.remove_repeated_points(rounded)
 
 
-def derive_display(boundaries: gpd.GeoDataFrame, zones: Sequence[Zone] = DISPLAY_ZONES) -> gpd.GeoDataFrame:
+def derive_display(
+    boundaries: gpd.GeoDataFrame, zones: Sequence[Zone] = DISPLAY_ZONES
+) -> gpd.GeoDataFrame:
     """The display geometry for ``boundaries`` (the output of ``load_boundaries()``).
 
     Same rows, order and columns; the geometry is simplified zone by zone and
@@ -384,7 +417,10 @@ def derive_display(boundaries: gpd.GeoDataFrame, zones: Sequence[Zone] = DISPLAY
     )
     rows = np.concatenate(rows_per_zone)
     pieces = np.concatenate(pieces_per_zone)
-    stitched = np.array([shapely.coverage_union_all(pieces[rows == row]) for row in range(len(mainland))], dtype=object)
+    stitched = np.array(
+        [shapely.coverage_union_all(pieces[rows == row]) for row in range(len(mainland))],
+        dtype=object,
+    )
     rounded = _drop_specks(_round_coverage(stitched, zones), zones)
 
     result = np.empty(len(geometries), dtype=object)
@@ -425,13 +461,17 @@ def write_display_artifact(display: gpd.GeoDataFrame, output_dir: Path = DATA_DI
         "artifact": {**artifact_record(artifact, display), "geojson_bytes": geojson_bytes(display)},
         "derived_from": {
             "path": "geodata/data/boundaries.parquet",
-            "sha256": json.loads((output_dir / BOUNDARY_MANIFEST.name).read_text(encoding="utf-8"))["artifact"]["sha256"],
+            "sha256": json.loads((output_dir / BOUNDARY_MANIFEST.name).read_text(encoding="utf-8"))[
+                "artifact"
+            ]["sha256"],
         },
         "derivation": "geodata.display.derive_display (python -m geodata.display)",
         "parameters": display_parameters(),
         "licence": "Natural Earth: public domain (see geodata/data/MANIFEST.json)",
     }
-    (output_dir / DISPLAY_MANIFEST.name).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (output_dir / DISPLAY_MANIFEST.name).write_text(
+        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+    )
     return artifact
 
 
@@ -440,10 +480,9 @@ def _artifact_is_current() -> bool:
     if not (DISPLAY_ARTIFACT.exists() and DISPLAY_MANIFEST.exists()):
         return False
     manifest = json.loads(DISPLAY_MANIFEST.read_text(encoding="utf-8"))
-    return (
-        manifest["derived_from"]["sha256"] == load_manifest()["artifact"]["sha256"]
-        and manifest["parameters"] == json.loads(json.dumps(display_parameters()))
-    )
+    return manifest["derived_from"]["sha256"] == load_manifest()["artifact"]["sha256"] and manifest[
+        "parameters"
+    ] == json.loads(json.dumps(display_parameters()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -497,7 +536,9 @@ def _caucasus_boundary(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def _hausdorff_m(committed: shapely.Geometry, displayed: shapely.Geometry) -> float:
-    lines = gpd.GeoSeries([_caucasus_boundary(committed), _caucasus_boundary(displayed)], crs="EPSG:4326")
+    lines = gpd.GeoSeries(
+        [_caucasus_boundary(committed), _caucasus_boundary(displayed)], crs="EPSG:4326"
+    )
     projected = lines.to_crs(FIDELITY_CRS).values
     return float(shapely.hausdorff_distance(projected[0], projected[1]))
 
@@ -507,7 +548,11 @@ def _borders_shared(display: gpd.GeoDataFrame) -> dict[str, Any]:
     by_id = display.set_index("id").geometry
     ids = [*GEORGIA_PIECES, "RUS"]
     overlap_m2 = {
-        f"{a}-{b}": float(gpd.GeoSeries([shapely.intersection(by_id[a], by_id[b])], crs=4326).to_crs(FIDELITY_CRS).area.iloc[0])
+        f"{a}-{b}": float(
+            gpd.GeoSeries([shapely.intersection(by_id[a], by_id[b])], crs=4326)
+            .to_crs(FIDELITY_CRS)
+            .area.iloc[0]
+        )
         for i, a in enumerate(ids)
         for b in ids[i + 1 :]
     }

@@ -37,51 +37,106 @@ RECORD_DIR = Path(__file__).parent / "record"
 S = FieldSpec
 _OPTIONAL_NOTE = S("str", required=False)
 _ENTITY_SPECS = {
-    "id": S("entity"), "name": S("str"), "kind": S("str", choices=("state", "territory")),
-    "un_member": S("bool"), "sources": S("sources"), "iso3": S("entity", required=False),
-    "parent": S("entity", required=False), "declared": S("date", required=False),
-    "ceased": S("date", required=False), "capital": S("place", required=False),
-    "boundary": S("entity", required=False), "note": _OPTIONAL_NOTE,
+    "id": S("entity"),
+    "name": S("str"),
+    "kind": S("str", choices=("state", "territory")),
+    "un_member": S("bool"),
+    "sources": S("sources"),
+    "iso3": S("entity", required=False),
+    "parent": S("entity", required=False),
+    "declared": S("date", required=False),
+    "ceased": S("date", required=False),
+    "capital": S("place", required=False),
+    "boundary": S("entity", required=False),
+    "note": _OPTIONAL_NOTE,
 }
 _RECOGNITION_SPECS = {
-    "id": S("id"), "by": S("entity"), "of": S("entity"), "since": S("date"),
-    "sources": S("sources"), "withdrawn": S("date", required=False),
-    "withdrawal_sources": S("sources", required=False), "note": _OPTIONAL_NOTE,
+    "id": S("id"),
+    "by": S("entity"),
+    "of": S("entity"),
+    "since": S("date"),
+    "sources": S("sources"),
+    "withdrawn": S("date", required=False),
+    "withdrawal_sources": S("sources", required=False),
+    "note": _OPTIONAL_NOTE,
 }
 _TREATY_SPECS = {
-    "id": S("id"), "name": S("str"), "short_name": S("str"), "parties": S("entities"),
-    "signed": S("date"), "obligations": S("obligations"), "sources": S("sources"),
-    "signed_at": S("place", required=False), "in_force": S("date", required=False),
-    "ended": S("date", required=False), "note": _OPTIONAL_NOTE,
+    "id": S("id"),
+    "name": S("str"),
+    "short_name": S("str"),
+    "parties": S("entities"),
+    "signed": S("date"),
+    "obligations": S("obligations"),
+    "sources": S("sources"),
+    "signed_at": S("place", required=False),
+    "in_force": S("date", required=False),
+    "ended": S("date", required=False),
+    "note": _OPTIONAL_NOTE,
 }
 _RATIFICATION_SPECS = {
-    "by": S("entity"), "body": S("str"), "date": S("date"), "sources": S("sources"),
-    "vote": S("str", required=False), "note": _OPTIONAL_NOTE,
+    "by": S("entity"),
+    "body": S("str"),
+    "date": S("date"),
+    "sources": S("sources"),
+    "vote": S("str", required=False),
+    "note": _OPTIONAL_NOTE,
 }
 _PLACE_SPECS = {
-    "id": S("id"), "name": S("str"),
+    "id": S("id"),
+    "name": S("str"),
     "kind": S("str", choices=("capital", "military_base", "city")),
-    "entity": S("entity"), "lat": S("number"), "lon": S("number"), "sources": S("sources"),
-    "operator": S("entity", required=False), "unit": S("str", required=False),
-    "opened": S("date", required=False), "closed": S("date", required=False),
+    "entity": S("entity"),
+    "lat": S("number"),
+    "lon": S("number"),
+    "sources": S("sources"),
+    "operator": S("entity", required=False),
+    "unit": S("str", required=False),
+    "opened": S("date", required=False),
+    "closed": S("date", required=False),
     "note": _OPTIONAL_NOTE,
 }
 _MISSION_SPECS = {
-    "id": S("id"), "name": S("str"), "kind": S("str", choices=("peacekeeping", "observer")),
-    "mandated_by": S("str"), "area": S("entities"), "start": S("date"), "sources": S("sources"),
-    "contributors": S("entities", required=False), "end": S("date", required=False),
+    "id": S("id"),
+    "name": S("str"),
+    "kind": S("str", choices=("peacekeeping", "observer")),
+    "mandated_by": S("str"),
+    "area": S("entities"),
+    "start": S("date"),
+    "sources": S("sources"),
+    "contributors": S("entities", required=False),
+    "end": S("date", required=False),
     "note": _OPTIONAL_NOTE,
 }
-_EVENT_KINDS = ("war", "recognition", "withdrawal", "treaty", "ratification", "protest",
-                "mission", "declaration", "election", "other")
+_EVENT_KINDS = (
+    "war",
+    "recognition",
+    "withdrawal",
+    "treaty",
+    "ratification",
+    "protest",
+    "mission",
+    "declaration",
+    "election",
+    "other",
+)
 _EVENT_SPECS = {
-    "id": S("id"), "date": S("date"), "title": S("str"), "kind": S("str", choices=_EVENT_KINDS),
-    "entities": S("entities"), "sources": S("sources"), "end": S("date", required=False),
-    "place": S("place", required=False), "note": _OPTIONAL_NOTE,
+    "id": S("id"),
+    "date": S("date"),
+    "title": S("str"),
+    "kind": S("str", choices=_EVENT_KINDS),
+    "entities": S("entities"),
+    "sources": S("sources"),
+    "end": S("date", required=False),
+    "place": S("place", required=False),
+    "note": _OPTIONAL_NOTE,
 }
 _DISPUTE_SPECS = {
-    "id": S("id"), "subject": S("str"), "field": S("str"), "question": S("str"),
-    "map_uses": S("id"), "why": S("str"),
+    "id": S("id"),
+    "subject": S("str"),
+    "field": S("str"),
+    "question": S("str"),
+    "map_uses": S("id"),
+    "why": S("str"),
 }
 _READING_SPECS = {"id": S("id"), "value": S("str"), "summary": S("str"), "sources": S("sources")}
 
@@ -118,8 +173,9 @@ class _Loaded:
     index: int
     values: dict[str, Any]
 
-    def report(self, field: str | None, problem: str, fix: str,
-               nested: tuple[str, int] | None = None) -> None:
+    def report(
+        self, field: str | None, problem: str, fix: str, nested: tuple[str, int] | None = None
+    ) -> None:
         table, index = self.table.name, self.index
         if nested:
             table, index = f"{self.table.name}/{self.index}/{nested[0]}", nested[1]
@@ -143,15 +199,31 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
             continue
         if not path.exists():
             if table.name == "entity":
-                problems.append(Problem(path, None, table.file, None, "file is missing",
-                                        "create it; every other file refers to its ids"))
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        table.file,
+                        None,
+                        "file is missing",
+                        "create it; every other file refers to its ids",
+                    )
+                )
             continue
         rows[table.name], declared[table.name] = _read_file(path, table, problems)
     if chosen is not None:
         known = {(directory / t.file).resolve() for t in _TABLES}
         for path in chosen - known:
-            problems.append(Problem(path, None, path.name, None, "is not a facts file of the record",
-                                    f"name one of: {', '.join(t.file for t in _TABLES)}"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    path.name,
+                    None,
+                    "is not a facts file of the record",
+                    f"name one of: {', '.join(t.file for t in _TABLES)}",
+                )
+            )
     _check_ids_unique(rows)
     _check_references(rows, declared)
     _check_dates(rows)
@@ -170,8 +242,9 @@ def default_record() -> Record:
     return load_record()
 
 
-def _read_file(path: Path, table: _Table,
-               problems: list[Problem]) -> tuple[list[_Loaded], set[str] | None]:
+def _read_file(
+    path: Path, table: _Table, problems: list[Problem]
+) -> tuple[list[_Loaded], set[str] | None]:
     """The rows that parsed, and every id the file declares (None if it could not be read).
 
     Ids of rows with problems still count as declared, so that one bad row is reported
@@ -181,21 +254,46 @@ def _read_file(path: Path, table: _Table,
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(path, toml_error_line(str(error)), table.file, None,
-                                f"is not valid TOML ({error})",
-                                "correct the syntax; dates must be real days like 2008-08-26"))
+        problems.append(
+            Problem(
+                path,
+                toml_error_line(str(error)),
+                table.file,
+                None,
+                f"is not valid TOML ({error})",
+                "correct the syntax; dates must be real days like 2008-08-26",
+            )
+        )
         return [], None
     reader = RowReader(path, text, problems)
     for key in data:
         if key != table.name:
-            problems.append(Problem(path, None, table.file, None, f"unexpected table '{key}'",
-                                    f"this file holds only [[{table.name}]] rows"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    table.file,
+                    None,
+                    f"unexpected table '{key}'",
+                    f"this file holds only [[{table.name}]] rows",
+                )
+            )
     raw_rows = data.get(table.name, [])
     if not isinstance(raw_rows, list):
-        problems.append(Problem(path, None, table.file, None, f"'{table.name}' is not a list",
-                                f"write each row as a [[{table.name}]] block"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                table.file,
+                None,
+                f"'{table.name}' is not a list",
+                f"write each row as a [[{table.name}]] block",
+            )
+        )
         return [], None
-    ids = {raw["id"] for raw in raw_rows if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
+    ids = {
+        raw["id"] for raw in raw_rows if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+    }
     loaded = []
     for index, raw in enumerate(raw_rows):
         values = reader.read(table.name, index, raw, table.specs, table.nested)
@@ -207,13 +305,20 @@ def _read_file(path: Path, table: _Table,
     return loaded, ids
 
 
-def _read_nested(reader: RowReader, table: _Table, index: int, child: str,
-                 raw: Any) -> list[dict[str, Any]]:
+def _read_nested(
+    reader: RowReader, table: _Table, index: int, child: str, raw: Any
+) -> list[dict[str, Any]]:
     specs = _RATIFICATION_SPECS if child == "ratification" else _READING_SPECS
     path = f"{table.name}/{index}/{child}"
     if not isinstance(raw, list):
-        reader.report(table.name, index, f"{table.name} #{index + 1}", child,
-                      "is not a list of tables", f"write each as a [[{table.name}.{child}]] block")
+        reader.report(
+            table.name,
+            index,
+            f"{table.name} #{index + 1}",
+            child,
+            "is not a list of tables",
+            f"write each as a [[{table.name}.{child}]] block",
+        )
         return []
     parsed = (reader.read(path, n, item, specs) for n, item in enumerate(raw))
     return [values for values in parsed if values is not None]
@@ -226,8 +331,11 @@ def _check_ids_unique(rows: dict[str, list[_Loaded]]) -> None:
         for row in loaded:
             row_id = row.values["id"]
             if counts[row_id] > 1 and row_id in seen:
-                row.report("id", f"duplicate id '{row_id}'", "give each row its own id, "
-                           "or merge the two rows if they state the same fact")
+                row.report(
+                    "id",
+                    f"duplicate id '{row_id}'",
+                    "give each row its own id, or merge the two rows if they state the same fact",
+                )
             seen.add(row_id)
 
 
@@ -235,19 +343,33 @@ def _check_references(rows: dict[str, list[_Loaded]], declared: dict[str, set[st
     entities = declared.get("entity")
     places = declared.get("place", set())
 
-    def check(row: _Loaded, field: str, value: Any, known: set[str] | None, kind: str,
-              nested: tuple[str, int] | None = None) -> None:
+    def check(
+        row: _Loaded,
+        field: str,
+        value: Any,
+        known: set[str] | None,
+        kind: str,
+        nested: tuple[str, int] | None = None,
+    ) -> None:
         if known is None:  # the file could not be read; its own error says so
             return
         for ref in _as_tuple(value):
             if ref not in known:
-                row.report(field, f"unknown {kind} '{ref}'",
-                           f"use an id from {kind}s ({_TABLE_FOR_KIND[kind]}) or add it there",
-                           nested)
+                row.report(
+                    field,
+                    f"unknown {kind} '{ref}'",
+                    f"use an id from {kind}s ({_TABLE_FOR_KIND[kind]}) or add it there",
+                    nested,
+                )
 
-    entity_fields = {"entity": ("parent", "boundary"), "place": ("entity", "operator"),
-                     "recognition": ("by", "of"), "treaty": ("parties",),
-                     "mission": ("area", "contributors"), "event": ("entities",)}
+    entity_fields = {
+        "entity": ("parent", "boundary"),
+        "place": ("entity", "operator"),
+        "recognition": ("by", "of"),
+        "treaty": ("parties",),
+        "mission": ("area", "contributors"),
+        "event": ("entities",),
+    }
     place_fields = {"entity": ("capital",), "treaty": ("signed_at",), "event": ("place",)}
     for name, names in entity_fields.items():
         for row in rows[name]:
@@ -263,9 +385,12 @@ def _check_references(rows: dict[str, list[_Loaded]], declared: dict[str, set[st
         for n, step in enumerate(row.values["ratification"]):
             check(row, "by", step["by"], entities, "entity", ("ratification", n))
             if step["by"] not in row.values["parties"]:
-                row.report("by", f"'{step['by']}' ratifies but is not a party",
-                           "add it to parties or correct the ratifying entity",
-                           ("ratification", n))
+                row.report(
+                    "by",
+                    f"'{step['by']}' ratifies but is not a party",
+                    "add it to parties or correct the ratifying entity",
+                    ("ratification", n),
+                )
     for row in rows["recognition"]:
         if row.values["by"] == row.values["of"]:
             row.report("of", "an entity cannot recognise itself", "correct `by` or `of`")
@@ -276,28 +401,47 @@ _TABLE_FOR_KIND = {"entity": "entities.toml", "place": "places.toml"}
 
 def _check_dates(rows: dict[str, list[_Loaded]]) -> None:
     """Later steps cannot come before earlier ones: (table, earlier field, later field)."""
-    orders = (("entity", "declared", "ceased"), ("recognition", "since", "withdrawn"),
-              ("treaty", "signed", "in_force"), ("treaty", "signed", "ended"),
-              ("treaty", "in_force", "ended"), ("place", "opened", "closed"),
-              ("mission", "start", "end"), ("event", "date", "end"))
+    orders = (
+        ("entity", "declared", "ceased"),
+        ("recognition", "since", "withdrawn"),
+        ("treaty", "signed", "in_force"),
+        ("treaty", "signed", "ended"),
+        ("treaty", "in_force", "ended"),
+        ("place", "opened", "closed"),
+        ("mission", "start", "end"),
+        ("event", "date", "end"),
+    )
     for name, earlier, later in orders:
         for row in rows[name]:
             first, second = row.values.get(earlier), row.values.get(later)
             if first and second and second < first:
-                row.report(later, f"{later} {second} is before {earlier} {first}",
-                           f"swap or correct the dates; {later} must not precede {earlier}")
+                row.report(
+                    later,
+                    f"{later} {second} is before {earlier} {first}",
+                    f"swap or correct the dates; {later} must not precede {earlier}",
+                )
     for row in rows["recognition"]:
         if row.values.get("withdrawn") and not row.values.get("withdrawal_sources"):
-            row.report("withdrawn", "a withdrawal without withdrawal_sources",
-                       "add withdrawal_sources citing the withdrawal")
+            row.report(
+                "withdrawn",
+                "a withdrawal without withdrawal_sources",
+                "add withdrawal_sources citing the withdrawal",
+            )
         if row.values.get("withdrawal_sources") and not row.values.get("withdrawn"):
-            row.report("withdrawal_sources", "withdrawal_sources without a withdrawn date",
-                       "add `withdrawn = YYYY-MM-DD` or remove withdrawal_sources")
+            row.report(
+                "withdrawal_sources",
+                "withdrawal_sources without a withdrawn date",
+                "add `withdrawn = YYYY-MM-DD` or remove withdrawal_sources",
+            )
     for row in rows["treaty"]:
         for n, step in enumerate(row.values["ratification"]):
             if step["date"] < row.values["signed"]:
-                row.report("date", f"ratified {step['date']} before signature {row.values['signed']}",
-                           "correct the ratification or the signature date", ("ratification", n))
+                row.report(
+                    "date",
+                    f"ratified {step['date']} before signature {row.values['signed']}",
+                    "correct the ratification or the signature date",
+                    ("ratification", n),
+                )
 
 
 def _check_recognition_overlaps(rows: list[_Loaded]) -> None:
@@ -310,9 +454,12 @@ def _check_recognition_overlaps(rows: list[_Loaded]) -> None:
         for before, after in zip(pair_rows, pair_rows[1:]):
             end = before.values.get("withdrawn")
             if end is None or after.values["since"] < end:
-                after.report("since", f"duplicate: {by} already recognises {of} from "
-                             f"{before.values['since']} (row '{before.values['id']}')",
-                             "merge the rows, or give the earlier one a withdrawn date first")
+                after.report(
+                    "since",
+                    f"duplicate: {by} already recognises {of} from "
+                    f"{before.values['since']} (row '{before.values['id']}')",
+                    "merge the rows, or give the earlier one a withdrawn date first",
+                )
 
 
 def _check_disputes(rows: dict[str, list[_Loaded]], declared: dict[str, set[str] | None]) -> None:
@@ -321,34 +468,47 @@ def _check_disputes(rows: dict[str, list[_Loaded]], declared: dict[str, set[str]
     for row in rows["dispute"]:
         kind, _, row_id = row.values["subject"].partition(":")
         table = _TABLE_BY_NAME.get(kind)
-        if table is not None and (declared.get(kind) is None or
-                                  (row_id in declared[kind] and row_id not in ids[kind])):
+        if table is not None and (
+            declared.get(kind) is None or (row_id in declared[kind] and row_id not in ids[kind])
+        ):
             continue  # the subject's file or row is broken and reported already
         if table is None or row_id not in ids.get(kind, {}):
-            row.report("subject", f"'{row.values['subject']}' names no row of the record",
-                       "write <kind>:<id>, e.g. recognition:vut-abk, for a row that exists")
+            row.report(
+                "subject",
+                f"'{row.values['subject']}' names no row of the record",
+                "write <kind>:<id>, e.g. recognition:vut-abk, for a row that exists",
+            )
             continue
         field = row.values["field"]
         if field not in table.specs:
-            row.report("field", f"'{kind}' has no field '{field}'",
-                       f"use one of: {', '.join(table.specs)}")
+            row.report(
+                "field", f"'{kind}' has no field '{field}'", f"use one of: {', '.join(table.specs)}"
+            )
             continue
         readings = {r["id"]: r for r in row.values["reading"]}
         if len(readings) < 2:
-            row.report(None, "a dispute needs at least two readings",
-                       "add a [[dispute.reading]] for each account the sources give")
+            row.report(
+                None,
+                "a dispute needs at least two readings",
+                "add a [[dispute.reading]] for each account the sources give",
+            )
         chosen = readings.get(row.values["map_uses"])
         if chosen is None:
-            row.report("map_uses", f"no reading '{row.values['map_uses']}'",
-                       f"use one of: {', '.join(readings) or '(add readings)'}")
+            row.report(
+                "map_uses",
+                f"no reading '{row.values['map_uses']}'",
+                f"use one of: {', '.join(readings) or '(add readings)'}",
+            )
             continue
         if table.specs[field].kind == "date":
             held = ids[kind][row_id].values.get(field)
             shown = held.isoformat() if isinstance(held, date) else "none"
             if chosen["value"] != shown:
-                row.report("map_uses", f"the map uses '{chosen['value']}' but {kind} "
-                           f"'{row_id}' has {field} = {shown}",
-                           "make the row hold the chosen reading, or choose the other reading")
+                row.report(
+                    "map_uses",
+                    f"the map uses '{chosen['value']}' but {kind} '{row_id}' has {field} = {shown}",
+                    "make the row hold the chosen reading, or choose the other reading",
+                )
 
 
 def _build(rows: dict[str, list[_Loaded]]) -> Record:
@@ -358,8 +518,9 @@ def _build(rows: dict[str, list[_Loaded]]) -> Record:
     treaties = []
     for row in rows["treaty"]:
         values = dict(row.values)
-        values["ratifications"] = tuple(_instantiate(Ratification, r)
-                                        for r in values.pop("ratification"))
+        values["ratifications"] = tuple(
+            _instantiate(Ratification, r) for r in values.pop("ratification")
+        )
         treaties.append(_instantiate(Treaty, values))
     disputes = []
     for row in rows["dispute"]:

@@ -52,8 +52,11 @@ def territory_to_dict(snapshot: Snapshot, state: TerritoryState) -> dict[str, An
         "un_recognisers": state.un_recognisers,
         "recognized_by": [_recogniser(snapshot, r) for r in state.recognized_by],
         "withdrawn": [
-            {**_recogniser(snapshot, r), "withdrawn": _iso(r.withdrawn),
-             "withdrawal_sources": sources_to_list(r.withdrawal_sources)}
+            {
+                **_recogniser(snapshot, r),
+                "withdrawn": _iso(r.withdrawn),
+                "withdrawal_sources": sources_to_list(r.withdrawal_sources),
+            }
             for r in state.withdrawn
         ],
     }
@@ -69,8 +72,13 @@ def treaty_to_dict(snapshot: Snapshot, state: TreatyState) -> dict[str, Any]:
         "party_ids": list(treaty.parties),
         "signed": treaty.signed.isoformat(),
         "ratified": [
-            {"by": snapshot.name(r.by), "body": r.body, "date": r.date.isoformat(),
-             "vote": r.vote, "sources": sources_to_list(r.sources)}
+            {
+                "by": snapshot.name(r.by),
+                "body": r.body,
+                "date": r.date.isoformat(),
+                "vote": r.vote,
+                "sources": sources_to_list(r.sources),
+            }
             for r in state.ratifications
         ],
         "ratified_by": [snapshot.name(p) for p in state.ratified_by],
@@ -107,8 +115,11 @@ def _plain(value: Any) -> Any:
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The whole record, every fact with its sources, as one JSON-ready object (a download)."""
-    return {"first_date": record.first_date.isoformat(), "last_date": record.last_date.isoformat(),
-            **_plain(record)}
+    return {
+        "first_date": record.first_date.isoformat(),
+        "last_date": record.last_date.isoformat(),
+        **_plain(record),
+    }
 
 
 def recognitions_to_csv(record: Record) -> str:
@@ -118,7 +129,16 @@ def recognitions_to_csv(record: Record) -> str:
     writer.writerow(["id", "by", "by_name", "of", "of_name", "since", "withdrawn", "sources"])
     for r in record.recognitions:
         sources = r.sources + r.withdrawal_sources
-        writer.writerow([r.id, r.by, record.entities[r.by].name, r.of, record.entities[r.of].name,
-                         r.since.isoformat(), _iso(r.withdrawn) or "",
-                         " ".join(s.url or s.document or s.title for s in sources)])
+        writer.writerow(
+            [
+                r.id,
+                r.by,
+                record.entities[r.by].name,
+                r.of,
+                record.entities[r.of].name,
+                r.since.isoformat(),
+                _iso(r.withdrawn) or "",
+                " ".join(s.url or s.document or s.title for s in sources),
+            ]
+        )
     return out.getvalue()

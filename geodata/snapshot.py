@@ -135,12 +135,18 @@ class Snapshot:
         recognised one by the day, and every party to a treaty with one signed by the day.
         A state that recognises only years later is not part of the story yet.
         """
-        claimants = {e.parent for i in self.subject
-                     if (e := self.record.entities.get(i)) and e.parent}
-        recognisers = {r.by for r in self.record.recognitions
-                       if r.of in self.subject and r.since <= self.as_of}
-        parties = {p for t in self.treaties if set(t.treaty.parties) & set(self.subject)
-                   for p in t.treaty.parties}
+        claimants = {
+            e.parent for i in self.subject if (e := self.record.entities.get(i)) and e.parent
+        }
+        recognisers = {
+            r.by for r in self.record.recognitions if r.of in self.subject and r.since <= self.as_of
+        }
+        parties = {
+            p
+            for t in self.treaties
+            if set(t.treaty.parties) & set(self.subject)
+            for p in t.treaty.parties
+        }
         return frozenset(self.subject) | claimants | recognisers | parties
 
     def treaty_pairs(self) -> tuple[tuple[tuple[str, str], tuple[TreatyState, ...]], ...]:
@@ -150,16 +156,22 @@ class Snapshot:
         pairs come in that order too, each with its treaties in the order they were signed.
         """
         pairs: dict[frozenset[str], tuple[tuple[str, str], list[TreatyState]]] = {}
-        live = sorted((t for t in self.treaties if t.stage is not TreatyStage.ENDED),
-                      key=lambda t: (t.treaty.signed, t.treaty.id))
+        live = sorted(
+            (t for t in self.treaties if t.stage is not TreatyStage.ENDED),
+            key=lambda t: (t.treaty.signed, t.treaty.id),
+        )
         for state in live:
             for pair in combinations(state.treaty.parties, 2):
                 pairs.setdefault(frozenset(pair), (pair, []))[1].append(state)
         return tuple((pair, tuple(states)) for pair, states in pairs.values())
 
 
-def as_of(day: date, worldview: Worldview | str = Worldview.DE_FACTO,
-          record: Record | None = None, subject: tuple[str, ...] = DEFAULT_SUBJECT) -> Snapshot:
+def as_of(
+    day: date,
+    worldview: Worldview | str = Worldview.DE_FACTO,
+    record: Record | None = None,
+    subject: tuple[str, ...] = DEFAULT_SUBJECT,
+) -> Snapshot:
     """What the record says on `day`, seen from `worldview`.
 
     Before the first fact nothing is recognised and no treaty exists; after the last, the
@@ -168,7 +180,9 @@ def as_of(day: date, worldview: Worldview | str = Worldview.DE_FACTO,
     """
     record = record or default_record()
     view = Worldview(worldview)
-    territories = tuple(_territory_state(record, e, day, view) for e in _shown_entities(record, subject))
+    territories = tuple(
+        _territory_state(record, e, day, view) for e in _shown_entities(record, subject)
+    )
     return Snapshot(
         as_of=day,
         worldview=view,
@@ -188,25 +202,36 @@ def _shown_entities(record: Record, subject: tuple[str, ...]) -> list[Entity]:
     ordered = [record.entities[i] for i in subject if i in record.entities]
     parents = {e.parent for e in ordered if e.parent}
     patrons = {p for t in record.treaties if set(t.parties) & set(subject) for p in t.parties}
-    extra = [e for e in record.entities.values()
-             if e.id not in subject and (e.id in parents or e.id in patrons or e.kind == "territory")]
+    extra = [
+        e
+        for e in record.entities.values()
+        if e.id not in subject and (e.id in parents or e.id in patrons or e.kind == "territory")
+    ]
     return ordered + extra
 
 
 def _territory_state(record: Record, entity: Entity, day: date, view: Worldview) -> TerritoryState:
     recognitions = [r for r in record.recognitions if r.of == entity.id]
     active = tuple(r for r in recognitions if _in_effect(record, r, day))
-    withdrawn = tuple(r for r in recognitions
-                      if r.withdrawn and r.withdrawn <= day
-                      and not any(a.by == r.by for a in active))
+    withdrawn = tuple(
+        r
+        for r in recognitions
+        if r.withdrawn and r.withdrawn <= day and not any(a.by == r.by for a in active)
+    )
     un_recognisers = sum(1 for r in active if _is_un_member(record, r.by))
     status = _status(entity, day, active, un_recognisers)
     parent = record.entities.get(entity.parent) if entity.parent else None
     breakaway = status not in (TerritoryStatus.NOT_DECLARED, TerritoryStatus.CEASED)
     sovereign = view.sovereign(entity, parent, breakaway)
-    return TerritoryState(entity, sovereign, status, active, withdrawn,
-                          disputed=parent is not None and breakaway,
-                          un_recognisers=un_recognisers)
+    return TerritoryState(
+        entity,
+        sovereign,
+        status,
+        active,
+        withdrawn,
+        disputed=parent is not None and breakaway,
+        un_recognisers=un_recognisers,
+    )
 
 
 def _in_effect(record: Record, recognition: Recognition, day: date) -> bool:
@@ -219,8 +244,9 @@ def _is_un_member(record: Record, entity_id: str) -> bool:
     return entity is not None and entity.un_member
 
 
-def _status(entity: Entity, day: date, active: tuple[Recognition, ...],
-            un_recognisers: int) -> TerritoryStatus:
+def _status(
+    entity: Entity, day: date, active: tuple[Recognition, ...], un_recognisers: int
+) -> TerritoryStatus:
     if entity.kind == "state":
         return TerritoryStatus.UN_MEMBER if entity.un_member else TerritoryStatus.STATE
     if entity.declared and day < entity.declared:
@@ -265,10 +291,19 @@ def _stances(record: Record, day: date, subject: tuple[str, ...]) -> dict[str, S
             others = tuple(s for s in subject if s != by)
         else:
             others = subject
-        recognises = tuple(s for s in others if any(
-            r.by == by and r.of == s and _in_effect(record, r, day) for r in relevant))
-        withdrew = tuple(s for s in others if s not in recognises and any(
-            r.by == by and r.of == s and r.withdrawn and r.withdrawn <= day for r in relevant))
+        recognises = tuple(
+            s
+            for s in others
+            if any(r.by == by and r.of == s and _in_effect(record, r, day) for r in relevant)
+        )
+        withdrew = tuple(
+            s
+            for s in others
+            if s not in recognises
+            and any(
+                r.by == by and r.of == s and r.withdrawn and r.withdrawn <= day for r in relevant
+            )
+        )
         if by in subject:
             kind = StanceKind.SUBJECT
         elif recognises and len(recognises) == len(others):

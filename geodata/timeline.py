@@ -62,15 +62,19 @@ def _change_days(record: Record, subject: tuple[str, ...]) -> list[date]:
     return sorted(days)
 
 
-def un_recognisers_on(day: date, record: Record | None = None,
-                      subject: tuple[str, ...] = DEFAULT_SUBJECT) -> dict[str, int]:
+def un_recognisers_on(
+    day: date, record: Record | None = None, subject: tuple[str, ...] = DEFAULT_SUBJECT
+) -> dict[str, int]:
     """How many UN members recognise each subject territory on `day` (as `as_of` counts)."""
     snapshot = as_of(day, record=record or default_record(), subject=subject)
-    return {s: snapshot.territory(s).un_recognisers for s in subject if s in snapshot.record.entities}
+    return {
+        s: snapshot.territory(s).un_recognisers for s in subject if s in snapshot.record.entities
+    }
 
 
-def recognition_steps(record: Record | None = None,
-                      subject: tuple[str, ...] = DEFAULT_SUBJECT) -> tuple[CountStep, ...]:
+def recognition_steps(
+    record: Record | None = None, subject: tuple[str, ...] = DEFAULT_SUBJECT
+) -> tuple[CountStep, ...]:
     """The UN-member recognition count of each subject territory, one step per change.
 
     Only days on which the count changes are kept, starting with the record's first day,
@@ -104,8 +108,11 @@ def _recognition_key_dates(record: Record, subject: tuple[str, ...]) -> list[Key
     for (by, kind), done in acts.items():
         day = max(d for d, _ in done)
         territories = sorted({of for _, of in done}, key=subject.index)
-        what = names if len(territories) == len(subject) else " and ".join(
-            record.entities[t].name for t in territories)
+        what = (
+            names
+            if len(territories) == len(subject)
+            else " and ".join(record.entities[t].name for t in territories)
+        )
         verb = "recognises" if kind == "recognition" else "withdraws its recognition of"
         picks.append(KeyDate(day, f"{record.entities[by].name} {verb} {what}", kind))
     return picks
@@ -117,8 +124,10 @@ def _treaty_key_dates(record: Record, treaty: Treaty) -> list[KeyDate]:
     where = record.places.get(treaty.signed_at) if treaty.signed_at else None
     signed = f"{treaty.short_name} signed" + (f" in {where.name}" if where else "")
     picks = [KeyDate(treaty.signed, signed, "treaty")]
-    picks += [KeyDate(r.date, f"{treaty.short_name} ratification: {name[r.by].name}, {r.body}",
-                      "treaty") for r in treaty.ratifications]
+    picks += [
+        KeyDate(r.date, f"{treaty.short_name} ratification: {name[r.by].name}, {r.body}", "treaty")
+        for r in treaty.ratifications
+    ]
     if treaty.in_force:
         picks.append(KeyDate(treaty.in_force, f"{treaty.short_name} enters into force", "treaty"))
     if treaty.ended:
@@ -126,8 +135,9 @@ def _treaty_key_dates(record: Record, treaty: Treaty) -> list[KeyDate]:
     return picks
 
 
-def key_dates(record: Record | None = None,
-              subject: tuple[str, ...] = DEFAULT_SUBJECT) -> tuple[KeyDate, ...]:
+def key_dates(
+    record: Record | None = None, subject: tuple[str, ...] = DEFAULT_SUBJECT
+) -> tuple[KeyDate, ...]:
     """The quick picks of a date control, in date order, taken from the record itself.
 
     Every recognition and withdrawal by a UN member, and every step of the alliance

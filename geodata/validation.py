@@ -68,8 +68,11 @@ def locate_line(text: str, table: str, index: int, field: str | None = None) -> 
     the second ratification of the first treaty is named "treaty/0/ratification".
     """
     lines = text.splitlines()
-    headers = [(i, m.group(1).replace(" ", "")) for i, line in enumerate(lines)
-               if (m := _HEADER.match(line))]
+    headers = [
+        (i, m.group(1).replace(" ", ""))
+        for i, line in enumerate(lines)
+        if (m := _HEADER.match(line))
+    ]
     parts = table.split("/")
     if len(parts) == 3:
         parent, parent_index, child = parts[0], int(parts[1]), parts[2]
@@ -77,8 +80,10 @@ def locate_line(text: str, table: str, index: int, field: str | None = None) -> 
         if parent_index >= len(parents):
             return None
         first = parents[parent_index] + 1
-        last = next((n for n in range(first, len(headers))
-                     if not headers[n][1].startswith(parent + ".")), len(headers))
+        last = next(
+            (n for n in range(first, len(headers)) if not headers[n][1].startswith(parent + ".")),
+            len(headers),
+        )
         headers, name = headers[first:last], f"{parent}.{child}"
     else:
         name = parts[0]
@@ -106,18 +111,31 @@ class RowReader:
         self.text = text
         self.problems = problems
 
-    def report(self, table: str, index: int, label: str, field: str | None,
-               problem: str, fix: str) -> None:
+    def report(
+        self, table: str, index: int, label: str, field: str | None, problem: str, fix: str
+    ) -> None:
         line = locate_line(self.text, table, index, field)
         self.problems.append(Problem(self.path, line, label, field, problem, fix))
 
-    def read(self, table: str, index: int, raw: Any, specs: dict[str, FieldSpec],
-             nested: Iterable[str] = ()) -> dict[str, Any] | None:
+    def read(
+        self,
+        table: str,
+        index: int,
+        raw: Any,
+        specs: dict[str, FieldSpec],
+        nested: Iterable[str] = (),
+    ) -> dict[str, Any] | None:
         """Checks one row against `specs`; returns parsed values, or None if unusable."""
         name = table.split("/")[-1]
         if not isinstance(raw, dict):
-            self.report(table, index, f"{name} #{index + 1}", None,
-                        "is not a table", f"write it as a [[{name}]] block")
+            self.report(
+                table,
+                index,
+                f"{name} #{index + 1}",
+                None,
+                "is not a table",
+                f"write it as a [[{name}]] block",
+            )
             return None
         row_id = raw.get("id")
         label = f"{name} '{row_id}'" if isinstance(row_id, str) else f"{name} #{index + 1}"
@@ -125,15 +143,25 @@ class RowReader:
         for key in raw:
             if key not in known:
                 hint = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-                fix = f"did you mean '{hint[0]}'?" if hint else f"use one of: {', '.join(sorted(known))}"
+                fix = (
+                    f"did you mean '{hint[0]}'?"
+                    if hint
+                    else f"use one of: {', '.join(sorted(known))}"
+                )
                 self.report(table, index, label, key, "unknown field", fix)
         values: dict[str, Any] = {}
         ok = True
         for key, spec in specs.items():
             if key not in raw:
                 if spec.required:
-                    self.report(table, index, label, None, f"missing required field '{key}'",
-                                f"add `{key} = ...` ({_describe(spec)})")
+                    self.report(
+                        table,
+                        index,
+                        label,
+                        None,
+                        f"missing required field '{key}'",
+                        f"add `{key} = ...` ({_describe(spec)})",
+                    )
                     ok = False
                 continue
             try:
@@ -236,8 +264,9 @@ def parse_source(item: Any, n: int) -> Source:
     publisher = item.get("publisher")
     if publisher is not None and not isinstance(publisher, str):
         raise ValueError(f"source {n} publisher {publisher!r} is not text")
-    return Source(title=title.strip(), url=url, document=document, publisher=publisher,
-                  published=published)
+    return Source(
+        title=title.strip(), url=url, document=document, publisher=publisher, published=published
+    )
 
 
 def is_web_url(url: Any) -> bool:
@@ -265,12 +294,14 @@ _DESCRIPTIONS = {
     "id": "a lowercase id of letters, digits and hyphens, e.g. nic-abk",
     "str": "non-empty text in quotes",
     "entity": "an entity id from entities.toml, e.g. RUS",
-    "entities": "a list of entity ids from entities.toml, e.g. [\"RUS\", \"ABK\"]",
+    "entities": 'a list of entity ids from entities.toml, e.g. ["RUS", "ABK"]',
     "place": "a place id from places.toml, e.g. sukhumi",
     "date": "a bare date YYYY-MM-DD that is real and not in the future",
     "bool": "true or false",
     "number": "a number",
     "obligations": "a list from: " + ", ".join(o.value for o in Obligation),
-    "sources": ("a list of { title = \"...\", url = \"https://...\" } or "
-                "{ title = \"...\", document = \"...\" } tables"),
+    "sources": (
+        'a list of { title = "...", url = "https://..." } or '
+        '{ title = "...", document = "..." } tables'
+    ),
 }

@@ -43,16 +43,20 @@ class View:
     layers: tuple[str, ...]
 
     def to_params(self) -> dict[str, str]:
-        return {"date": self.day.isoformat(), "worldview": self.worldview.value,
-                "layers": ",".join(self.layers)}
+        return {
+            "date": self.day.isoformat(),
+            "worldview": self.worldview.value,
+            "layers": ",".join(self.layers),
+        }
 
 
 def _quoted(text: str) -> str:
     return repr(text if len(text) <= _SHOWN_MAX else text[:_SHOWN_MAX] + "…")
 
 
-def _parse_day(text: str | None, first: date, last: date, default: date,
-               notices: list[str]) -> date:
+def _parse_day(
+    text: str | None, first: date, last: date, default: date, notices: list[str]
+) -> date:
     if text is None:
         return default
     try:
@@ -60,13 +64,17 @@ def _parse_day(text: str | None, first: date, last: date, default: date,
     except ValueError:
         day = None
     if day is None:
-        notices.append(f"The link's date {_quoted(text)} is not a date written YYYY-MM-DD; "
-                       f"showing {default.isoformat()} instead.")
+        notices.append(
+            f"The link's date {_quoted(text)} is not a date written YYYY-MM-DD; "
+            f"showing {default.isoformat()} instead."
+        )
         return default
     if not first <= day <= last:
-        notices.append(f"The link's date {day.isoformat()} is outside the record "
-                       f"({first.isoformat()} to {last.isoformat()}); showing "
-                       f"{default.isoformat()} instead.")
+        notices.append(
+            f"The link's date {day.isoformat()} is outside the record "
+            f"({first.isoformat()} to {last.isoformat()}); showing "
+            f"{default.isoformat()} instead."
+        )
         return default
     return day
 
@@ -78,27 +86,39 @@ def _parse_worldview(text: str | None, notices: list[str]) -> Worldview:
         return Worldview(text)
     except ValueError:
         known = ", ".join(w.value for w in Worldview)
-        notices.append(f"The link's worldview {_quoted(text)} is not one of {known}; "
-                       f"showing {Worldview.DE_FACTO.value} instead.")
+        notices.append(
+            f"The link's worldview {_quoted(text)} is not one of {known}; "
+            f"showing {Worldview.DE_FACTO.value} instead."
+        )
         return Worldview.DE_FACTO
 
 
-def _parse_layers(text: str | None, names: Sequence[str], default: tuple[str, ...],
-                  notices: list[str]) -> tuple[str, ...]:
+def _parse_layers(
+    text: str | None, names: Sequence[str], default: tuple[str, ...], notices: list[str]
+) -> tuple[str, ...]:
     """Comma-separated layer names; an empty value means no layers, which is a valid view."""
     if text is None:
         return default
     asked = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [part for part in asked if part not in names]
     if unknown:
-        notices.append(f"The link names unknown layers {_quoted(', '.join(unknown))} "
-                       f"(known: {', '.join(names)}); showing the default layers instead.")
+        notices.append(
+            f"The link names unknown layers {_quoted(', '.join(unknown))} "
+            f"(known: {', '.join(names)}); showing the default layers instead."
+        )
         return default
     return tuple(name for name in names if name in asked)  # the map's order, no repeats
 
 
-def parse_view(params: Mapping[str, str], *, first: date, last: date, default_day: date,
-               layer_names: Sequence[str], default_layers: Sequence[str]) -> tuple[View, list[str]]:
+def parse_view(
+    params: Mapping[str, str],
+    *,
+    first: date,
+    last: date,
+    default_day: date,
+    layer_names: Sequence[str],
+    default_layers: Sequence[str],
+) -> tuple[View, list[str]]:
     """The view a link asks for, and a notice for every parameter that had to be replaced.
 
     Parameters that are missing take their default silently; unknown parameters are
@@ -112,6 +132,8 @@ def parse_view(params: Mapping[str, str], *, first: date, last: date, default_da
     )
     extra = sorted(key for key in params if key not in PARAMS)
     if extra:
-        notices.append(f"The link's parameters {_quoted(', '.join(extra))} are not used "
-                       f"(a view is {', '.join(PARAMS)}); they were ignored.")
+        notices.append(
+            f"The link's parameters {_quoted(', '.join(extra))} are not used "
+            f"(a view is {', '.join(PARAMS)}); they were ignored."
+        )
     return view, notices

@@ -41,10 +41,16 @@ _LABELS = {
 }
 
 _CONVENTIONS = {
-    Worldview.DE_FACTO: ("Breakaway territories are shaded by who governs them; their lines "
-                         "of control are dashed as disputed."),
-    Worldview.RECOGNISING: ("Breakaway territories are drawn as sovereign states with solid "
-                            "borders, as the states that recognise them see it."),
-    Worldview.DE_JURE: ("Breakaway territories are drawn as parts of the state that claims "
-                        "them, hatched as occupied or contested."),
+    Worldview.DE_FACTO: (
+        "Breakaway territories are shaded by who governs them; their lines "
+        "of control are dashed as disputed."
+    ),
+    Worldview.RECOGNISING: (
+        "Breakaway territories are drawn as sovereign states with solid "
+        "borders, as the states that recognise them see it."
+    ),
+    Worldview.DE_JURE: (
+        "Breakaway territories are drawn as parts of the state that claims "
+        "them, hatched as occupied or contested."
+    ),
 }

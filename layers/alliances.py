@@ -35,8 +35,9 @@ BEND = 0.08
 """Sideways bend of every link, as a share of its length: a curve says "link", not "border"."""
 
 
-def arc(start: tuple[float, float], end: tuple[float, float], bend: float = 0.0,
-        steps: int = 32) -> list[list[float]]:
+def arc(
+    start: tuple[float, float], end: tuple[float, float], bend: float = 0.0, steps: int = 32
+) -> list[list[float]]:
     """Points (lat, lon) along the great circle from `start` to `end`, bent sideways.
 
     `bend` displaces the midpoint by that share of the arc's length (negative: other side).
@@ -52,7 +53,9 @@ def arc(start: tuple[float, float], end: tuple[float, float], bend: float = 0.0,
     t = np.linspace(0.0, 1.0, steps + 1)[:, None]
     points = (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
     normal = np.cross(a, b)
-    points = points + np.outer(bend * omega * np.sin(np.pi * t[:, 0]), normal / np.linalg.norm(normal))
+    points = points + np.outer(
+        bend * omega * np.sin(np.pi * t[:, 0]), normal / np.linalg.norm(normal)
+    )
     points /= np.linalg.norm(points, axis=1)[:, None]
     lat = np.degrees(np.arcsin(points[:, 2]))
     lon = np.degrees(np.unwrap(np.arctan2(points[:, 1], points[:, 0])))
@@ -67,12 +70,25 @@ def _unit(lat: float, lon: float) -> np.ndarray:
 def alliances_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Treaties and alliances", overlay=True, show=True)
     group._name = "geomap_alliances"
-    items = [link for pair, states in snapshot.treaty_pairs()
-             if (link := _link(snapshot, pair, states)) is not None]
+    items = [
+        link
+        for pair, states in snapshot.treaty_pairs()
+        if (link := _link(snapshot, pair, states)) is not None
+    ]
     if items:
-        group.add_child(PolylineLayer("geomap_links", items, pane="geomap-links",
-                                      halo={**line_options(STAGES[TreatyStage.IN_FORCE]),
-                                            "color": LINK_HALO, "weight": 5, "opacity": 0.8}))
+        group.add_child(
+            PolylineLayer(
+                "geomap_links",
+                items,
+                pane="geomap-links",
+                halo={
+                    **line_options(STAGES[TreatyStage.IN_FORCE]),
+                    "color": LINK_HALO,
+                    "weight": 5,
+                    "opacity": 0.8,
+                },
+            )
+        )
     return group
 
 
@@ -82,8 +98,10 @@ def link_classes(pair: tuple[str, str], states: Sequence[TreatyState]) -> str:
     strongest = strongest_treaty(states)
     obligation, stage = link_category(strongest.treaty.obligations), STAGES[strongest.stage]
     treaties = " ".join(f"geomap-link-{css_token(s.treaty.id)}" for s in states)
-    return (f"geomap-link geomap-pair-{css_token(pair[0])}-{css_token(pair[1])} {treaties} "
-            f"geomap-{obligation.key} geomap-{stage.key}")
+    return (
+        f"geomap-link geomap-pair-{css_token(pair[0])}-{css_token(pair[1])} {treaties} "
+        f"geomap-{obligation.key} geomap-{stage.key}"
+    )
 
 
 def _link(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyState]) -> dict | None:
@@ -93,14 +111,25 @@ def _link(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyStat
         return None
     strongest = strongest_treaty(states)
     obligation = link_category(strongest.treaty.obligations)
-    ranked = sorted(states, key=lambda s: (OBLIGATIONS.index(link_category(s.treaty.obligations)),
-                                           -s.treaty.signed.toordinal(), s.treaty.id))
+    ranked = sorted(
+        states,
+        key=lambda s: (
+            OBLIGATIONS.index(link_category(s.treaty.obligations)),
+            -s.treaty.signed.toordinal(),
+            s.treaty.id,
+        ),
+    )
     ranked.remove(strongest)
-    style = {**line_options(STAGES[strongest.stage], color=obligation.color),
-             "className": link_classes(pair, states)}
-    return {"latlngs": arc((start.lat, start.lon), (end.lat, end.lon), BEND), "style": style,
-            "tooltip": pair_tooltip(snapshot, pair, states, strongest, obligation.obligations),
-            "popup": pair_popup(snapshot, pair, [strongest, *ranked])}
+    style = {
+        **line_options(STAGES[strongest.stage], color=obligation.color),
+        "className": link_classes(pair, states),
+    }
+    return {
+        "latlngs": arc((start.lat, start.lon), (end.lat, end.lon), BEND),
+        "style": style,
+        "tooltip": pair_tooltip(snapshot, pair, states, strongest, obligation.obligations),
+        "popup": pair_popup(snapshot, pair, [strongest, *ranked]),
+    }
 
 
 def _capital(snapshot: Snapshot, entity_id: str) -> Place | None:

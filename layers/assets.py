@@ -42,11 +42,18 @@ __all__ = [
 
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 
-CDN_DEFAULTS: frozenset[str] = frozenset({
-    "jquery", "bootstrap", "awesome_markers",
-    "bootstrap_css", "glyphicons_css", "awesome_markers_font_css", "awesome_markers_css",
-    "awesome_rotate_css",
-})
+CDN_DEFAULTS: frozenset[str] = frozenset(
+    {
+        "jquery",
+        "bootstrap",
+        "awesome_markers",
+        "bootstrap_css",
+        "glyphicons_css",
+        "awesome_markers_font_css",
+        "awesome_markers_css",
+        "awesome_rotate_css",
+    }
+)
 """Names of folium `Map` defaults our maps never use: dropped, not replaced."""
 
 SHIM_JS = """\
@@ -107,30 +114,39 @@ def _leaflet_js() -> str:
 def _leaflet_css() -> str:
     """leaflet.css with every `url(images/...)` replaced by the image itself."""
     text = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
-    return re.sub(r"url\((['\"]?)images/([\w.-]+\.png)\1\)",
-                  lambda m: f'url("{_image_uri(m.group(2))}")', text)
+    return re.sub(
+        r"url\((['\"]?)images/([\w.-]+\.png)\1\)",
+        lambda m: f'url("{_image_uri(m.group(2))}")',
+        text,
+    )
 
 
 @lru_cache(maxsize=1)
 def _shim_js() -> str:
-    icons = {"iconUrl": _image_uri("marker-icon.png"),
-             "iconRetinaUrl": _image_uri("marker-icon-2x.png"),
-             "shadowUrl": _image_uri("marker-shadow.png")}
+    icons = {
+        "iconUrl": _image_uri("marker-icon.png"),
+        "iconRetinaUrl": _image_uri("marker-icon-2x.png"),
+        "shadowUrl": _image_uri("marker-shadow.png"),
+    }
     return SHIM_JS.replace("ICON_OPTIONS", json.dumps(icons, sort_keys=True))
 
 
 @lru_cache(maxsize=1)
 def offline_js() -> tuple[tuple[str, str], ...]:
     """(name, data: URI) pairs in load order, shaped like folium's `default_js`."""
-    return (("leaflet", _data_uri("text/javascript", _leaflet_js().encode())),
-            ("geomap_shim", _data_uri("text/javascript", _shim_js().encode())))
+    return (
+        ("leaflet", _data_uri("text/javascript", _leaflet_js().encode())),
+        ("geomap_shim", _data_uri("text/javascript", _shim_js().encode())),
+    )
 
 
 @lru_cache(maxsize=1)
 def offline_css() -> tuple[tuple[str, str], ...]:
     """(name, data: URI) pairs shaped like folium's `default_css`."""
-    return (("leaflet_css", _data_uri("text/css", _leaflet_css().encode())),
-            ("geomap_css", _data_uri("text/css", FOCUS_CSS.encode())))
+    return (
+        ("leaflet_css", _data_uri("text/css", _leaflet_css().encode())),
+        ("geomap_css", _data_uri("text/css", FOCUS_CSS.encode())),
+    )
 
 
 def _checked_inline(tag: str, text: str) -> str:
@@ -141,14 +157,20 @@ def _checked_inline(tag: str, text: str) -> str:
     """
     lowered = text.lower()
     if f"</{tag}" in lowered or (tag == "script" and "<!--" in lowered):
-        raise OfflineAssetError(f"an inlined asset contains '</{tag}' or '<!--' and would end the tag early")
+        raise OfflineAssetError(
+            f"an inlined asset contains '</{tag}' or '<!--' and would end the tag early"
+        )
     return f"<{tag}>\n{text}\n</{tag}>"
 
 
 def inline_asset_tags() -> str:
     """The same assets as literal `<style>`/`<script>` tags, for pages folium does not render."""
-    parts = [("style", _leaflet_css()), ("style", FOCUS_CSS), ("script", _leaflet_js()),
-             ("script", _shim_js())]
+    parts = [
+        ("style", _leaflet_css()),
+        ("style", FOCUS_CSS),
+        ("script", _leaflet_js()),
+        ("script", _shim_js()),
+    ]
     return "\n".join(_checked_inline(tag, text) for tag, text in parts)
 
 
@@ -161,11 +183,16 @@ def inline_offline_assets(page: str) -> str:
     keeps the links (`make_offline`): streamlit-folium reads them from `default_js`.
     Each link folium rendered is replaced exactly once; a missing one is an error.
     """
-    texts = {"leaflet": _leaflet_js(), "geomap_shim": _shim_js(),
-             "leaflet_css": _leaflet_css(), "geomap_css": FOCUS_CSS}
+    texts = {
+        "leaflet": _leaflet_js(),
+        "geomap_shim": _shim_js(),
+        "leaflet_css": _leaflet_css(),
+        "geomap_css": FOCUS_CSS,
+    }
     links = [(name, f'<script src="{uri}"></script>', "script") for name, uri in offline_js()]
-    links += [(name, f'<link rel="stylesheet" href="{uri}"/>', "style")
-              for name, uri in offline_css()]
+    links += [
+        (name, f'<link rel="stylesheet" href="{uri}"/>', "style") for name, uri in offline_css()
+    ]
     for name, link, tag in links:
         if page.count(link) != 1:
             raise OfflineAssetError(f"the page does not link {name} exactly once")
@@ -190,9 +217,11 @@ def make_offline(m: folium.Map) -> folium.Map:
     replacements = dict(offline_js() + offline_css())
     for element in _asset_elements(m):
         for attribute in ("default_js", "default_css"):
-            kept = [(name, replacements.get(name, url))
-                    for name, url in getattr(element, attribute)
-                    if name not in CDN_DEFAULTS]
+            kept = [
+                (name, replacements.get(name, url))
+                for name, url in getattr(element, attribute)
+                if name not in CDN_DEFAULTS
+            ]
             if element is m:
                 present = {name for name, _ in kept}
                 ours = offline_js() if attribute == "default_js" else offline_css()
@@ -204,7 +233,8 @@ def make_offline(m: folium.Map) -> folium.Map:
 _REMOTE_LINK = re.compile(
     r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)"""
     r"""|@import\s+(?:url\()?\s*["']?((?:https?:)?//[^"')\s;]+)""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def remote_asset_urls(html: str) -> list[str]:
@@ -220,5 +250,7 @@ def assert_offline(html: str) -> None:
     remote = remote_asset_urls(html)
     if remote:
         raise OfflineAssetError(
-            "the map would load from the network: " + ", ".join(sorted(set(remote)))
-            + " (give the element an offline copy in layers/assets.py, or choose a tile layer)")
+            "the map would load from the network: "
+            + ", ".join(sorted(set(remote)))
+            + " (give the element an offline copy in layers/assets.py, or choose a tile layer)"
+        )

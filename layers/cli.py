@@ -28,7 +28,8 @@ def parse_layers(text: str) -> tuple[str, ...]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"unknown layer {', '.join(map(repr, unknown)) or repr(text)}; "
-            f"choose from {', '.join(LAYER_NAMES)}")
+            f"choose from {', '.join(LAYER_NAMES)}"
+        )
     return names
 
 
@@ -41,7 +42,8 @@ def parse_tiles(text: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"unknown tile layer {text!r}; use an xyzservices name such as "
-            "OpenStreetMap.Mapnik or CartoDB.Positron") from None
+            "OpenStreetMap.Mapnik or CartoDB.Positron"
+        ) from None
     return text
 
 
@@ -53,18 +55,36 @@ def _one_line_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
 
 def add_export_command(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser(
-        "export", help="write the map as one self-contained HTML file (or GeoJSON)",
+        "export",
+        help="write the map as one self-contained HTML file (or GeoJSON)",
         description="Write the map of one day and worldview as a self-contained HTML file "
-                    "that opens offline, or the styled territories as GeoJSON.")
+        "that opens offline, or the styled territories as GeoJSON.",
+    )
     add_snapshot_arguments(export)
-    export.add_argument("--layers", type=parse_layers, default=None, metavar="A,B,...",
-                        help="layers to draw, comma-separated (default: all default layers)")
-    export.add_argument("--tiles", type=parse_tiles, default=None, metavar="NAME",
-                        help="an online tile layer by xyzservices name (default: none; "
-                             "the map then makes no network requests)")
+    export.add_argument(
+        "--layers",
+        type=parse_layers,
+        default=None,
+        metavar="A,B,...",
+        help="layers to draw, comma-separated (default: all default layers)",
+    )
+    export.add_argument(
+        "--tiles",
+        type=parse_tiles,
+        default=None,
+        metavar="NAME",
+        help="an online tile layer by xyzservices name (default: none; "
+        "the map then makes no network requests)",
+    )
     export.add_argument("--format", choices=["html", "geojson"], default="html")
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
-                        help="the file to write (replaced only by a complete new one)")
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the file to write (replaced only by a complete new one)",
+    )
     export.error = lambda message: _one_line_error(export, message)  # type: ignore[method-assign]
     export.set_defaults(handler=_export)
 

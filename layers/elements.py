@@ -23,15 +23,29 @@ from jinja2 import Template
 
 from layers.shapes import SHAPES_JS, Features
 
-__all__ = ["MapFrame", "MarkerLayer", "POPUP_OPTIONS", "PolylineLayer", "ShapeData", "ShapeLayer",
-           "ShapeScript", "css_token", "to_js"]
+__all__ = [
+    "MapFrame",
+    "MarkerLayer",
+    "POPUP_OPTIONS",
+    "PolylineLayer",
+    "ShapeData",
+    "ShapeLayer",
+    "ShapeScript",
+    "css_token",
+    "to_js",
+]
 
 POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
 """Every popup's own options. Its autoPan padding is the map's (see `MapFrame`): it depends
 on how tall the title is and whether the legend is open."""
 
-_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                     "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_UNSAFE_IN_SCRIPT = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def css_token(value: str) -> str:
@@ -52,7 +66,9 @@ def _script_safe(text: str) -> str:
 
 def to_js(value: Any) -> str:
     """`value` as a JavaScript literal that is safe inside <script> (and stable: keys sorted)."""
-    return _script_safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return _script_safe(
+        json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
 
 
 class _RenderedScript(Element):
@@ -76,8 +92,9 @@ class _ScriptElement(MacroElement):
 
     def render(self, **kwargs: Any) -> None:
         script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(_RenderedScript(script(self, kwargs)),
-                                         name=self.get_name())
+        self.get_root().script.add_child(
+            _RenderedScript(script(self, kwargs)), name=self.get_name()
+        )
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -198,19 +215,45 @@ class ShapeLayer(_Configured):
     })();
 {% endmacro %}""")
 
-    def __init__(self, data: ShapeData, name: str, *, styles: Mapping[str, Mapping[str, Any]],
-                 categories: Mapping[str, str], fallback: str | None = None, cls: str,
-                 pane: str, only: list[str] | None = None, tooltips: Mapping[str, str] = {},
-                 popups: Mapping[str, str] = {}, labels: Mapping[str, str] | None = None,
-                 interactive: bool = True, exact: bool = False, yields: Sequence[str] = (),
-                 yields_to: Element | None = None) -> None:
+    def __init__(
+        self,
+        data: ShapeData,
+        name: str,
+        *,
+        styles: Mapping[str, Mapping[str, Any]],
+        categories: Mapping[str, str],
+        fallback: str | None = None,
+        cls: str,
+        pane: str,
+        only: list[str] | None = None,
+        tooltips: Mapping[str, str] = {},
+        popups: Mapping[str, str] = {},
+        labels: Mapping[str, str] | None = None,
+        interactive: bool = True,
+        exact: bool = False,
+        yields: Sequence[str] = (),
+        yields_to: Element | None = None,
+    ) -> None:
         if bool(yields) != (yields_to is not None):
             raise ValueError("yields and yields_to go together")
-        super().__init__(name, {"styles": dict(styles), "categories": dict(categories),
-                         "fallback": fallback, "cls": cls, "pane": pane, "only": only,
-                         "tooltips": dict(tooltips), "popups": dict(popups), "labels": labels,
-                         "interactive": interactive, "exact": exact, "popup": POPUP_OPTIONS,
-                         "yields": sorted(yields)})
+        super().__init__(
+            name,
+            {
+                "styles": dict(styles),
+                "categories": dict(categories),
+                "fallback": fallback,
+                "cls": cls,
+                "pane": pane,
+                "only": only,
+                "tooltips": dict(tooltips),
+                "popups": dict(popups),
+                "labels": labels,
+                "interactive": interactive,
+                "exact": exact,
+                "popup": POPUP_OPTIONS,
+                "yields": sorted(yields),
+            },
+        )
         self.data = data
         self.yields_to = yields_to
 
@@ -235,10 +278,12 @@ class PolylineLayer(_Configured):
     })();
 {% endmacro %}""")
 
-    def __init__(self, name: str, items: list[dict[str, Any]], *, halo: Mapping[str, Any],
-                 pane: str) -> None:
-        super().__init__(name, {"items": items, "halo": dict(halo), "pane": pane,
-                                "popup": POPUP_OPTIONS})
+    def __init__(
+        self, name: str, items: list[dict[str, Any]], *, halo: Mapping[str, Any], pane: str
+    ) -> None:
+        super().__init__(
+            name, {"items": items, "halo": dict(halo), "pane": pane, "popup": POPUP_OPTIONS}
+        )
 
 
 class MarkerLayer(_Configured):
@@ -376,11 +421,29 @@ class MapFrame(_Configured):
     })();
 {% endmacro %}""")
 
-    def __init__(self, *, background: str, panes: list[tuple[str, int]],
-                 patterns: list[dict[str, str]], css: str, title: str, legend: str,
-                 legend_layers: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        background: str,
+        panes: list[tuple[str, int]],
+        patterns: list[dict[str, str]],
+        css: str,
+        title: str,
+        legend: str,
+        legend_layers: Mapping[str, str],
+    ) -> None:
         """`legend_layers` maps a layer's name in the layer control to its legend section."""
-        super().__init__("geomap_frame", {"background": background, "panes": panes,
-                                          "patterns": patterns, "css": css, "title": title,
-                                          "legend": legend, "legendLayers": dict(legend_layers),
-                                          "legendFit": LEGEND_FIT, "popupGap": POPUP_GAP})
+        super().__init__(
+            "geomap_frame",
+            {
+                "background": background,
+                "panes": panes,
+                "patterns": patterns,
+                "css": css,
+                "title": title,
+                "legend": legend,
+                "legendLayers": dict(legend_layers),
+                "legendFit": LEGEND_FIT,
+                "popupGap": POPUP_GAP,
+            },
+        )

@@ -60,8 +60,11 @@ def _elements(root: Element) -> Iterator[Element]:
             continue
         seen.add(id(element))
         yield element
-        linked = [value for key, value in vars(element).items()
-                  if key != "_parent" and isinstance(value, Element)]
+        linked = [
+            value
+            for key, value in vars(element).items()
+            if key != "_parent" and isinstance(value, Element)
+        ]
         stack.extend(reversed(linked + list(element._children.values())))
 
 
@@ -80,7 +83,8 @@ def assign_stable_ids(root: Element) -> None:
     for element in elements:
         element._children = type(element._children)(
             (child.get_name() if key == old_names.get(id(child)) else key, child)
-            for key, child in element._children.items())
+            for key, child in element._children.items()
+        )
 
 
 def map_to_html(m: folium.Map, *, online: bool = False) -> str:
@@ -98,8 +102,10 @@ def map_to_html(m: folium.Map, *, online: bool = False) -> str:
     page = inline_offline_assets(figure.render())
     leaked = sorted(set(RANDOM_ID.findall(page)))
     if leaked:
-        raise ExportError(f"random element ids reached the page ({', '.join(leaked[:3])}); "
-                          "an element was created during rendering")
+        raise ExportError(
+            f"random element ids reached the page ({', '.join(leaked[:3])}); "
+            "an element was created during rendering"
+        )
     if not online:
         assert_offline(page)
     return page
@@ -110,13 +116,15 @@ def _page_title(snapshot: Snapshot) -> str:
     return f"{subject} — {snapshot.as_of.isoformat()} — {snapshot.worldview.label}"
 
 
-def render_html(snapshot: Snapshot, layers: Sequence[str] | None = None,
-                tiles: str | None = None) -> str:
+def render_html(
+    snapshot: Snapshot, layers: Sequence[str] | None = None, tiles: str | None = None
+) -> str:
     """The map of `snapshot` as HTML; `layers=None` means the default layers."""
     from layers.map import DEFAULT_LAYERS, build_map  # the layers package's entry point
 
-    m = build_map(snapshot, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS,
-                  tiles=tiles)
+    m = build_map(
+        snapshot, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS, tiles=tiles
+    )
     figure = m.get_root()
     if isinstance(figure, Figure) and not figure.title:
         figure.title = html.escape(_page_title(snapshot))  # branca prints it unescaped
@@ -140,17 +148,23 @@ def snapshot_to_geojson(snapshot: Snapshot) -> dict[str, Any]:
         shape = geometry.get(state.entity.boundary_id)
         if shape is None:
             continue
-        features.append({
-            "type": "Feature",
-            "id": state.entity.id,
-            "properties": {**territory_to_dict(snapshot, state),
-                           "style": territory_style(snapshot, state)},
-            "geometry": shape.__geo_interface__,
-        })
-    return {"type": "FeatureCollection",
-            "as_of": snapshot.as_of.isoformat(),
-            "worldview": snapshot.worldview.value,
-            "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "id": state.entity.id,
+                "properties": {
+                    **territory_to_dict(snapshot, state),
+                    "style": territory_style(snapshot, state),
+                },
+                "geometry": shape.__geo_interface__,
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "as_of": snapshot.as_of.isoformat(),
+        "worldview": snapshot.worldview.value,
+        "features": features,
+    }
 
 
 def render_geojson(snapshot: Snapshot) -> str:
@@ -205,8 +219,9 @@ def _file_mode(path: Path) -> int:
         return 0o644
 
 
-def export_html(snapshot: Snapshot, path: Path, layers: Sequence[str] | None = None,
-                tiles: str | None = None) -> int:
+def export_html(
+    snapshot: Snapshot, path: Path, layers: Sequence[str] | None = None, tiles: str | None = None
+) -> int:
     """Writes the map to `path` atomically; returns the number of bytes written."""
     check_writable(Path(path))
     data = render_html(snapshot, layers, tiles).encode("utf-8")

@@ -17,8 +17,11 @@ from layers.style import LEGEND_SECTIONS, Category, Section
 
 __all__ = ["ATTRIBUTION", "LEGEND_CSS", "legend_html", "legend_sections", "title_html"]
 
-ATTRIBUTION = ("Boundaries: Natural Earth (public domain). " + BOUNDARY_CAVEAT +
-               " Facts: geomap record, sources in each popup.")
+ATTRIBUTION = (
+    "Boundaries: Natural Earth (public domain). "
+    + BOUNDARY_CAVEAT
+    + " Facts: geomap record, sources in each popup."
+)
 
 LEGEND_CSS = """
 .geomap-title { position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
@@ -58,15 +61,21 @@ def _swatch(category: Category) -> str:
     if category.kind == "fill":
         shape = f'<rect x="1" y="1" width="26" height="12" fill="{color}" stroke="#999"/>'
     elif category.kind == "hatch":
-        stripes = "".join(f'<line x1="{x}" y1="14" x2="{x + 14}" y2="0" stroke="{stripe}" '
-                          f'stroke-width="2.5"/>' for x in range(-12, 28, 6))
-        shape = (f'<rect x="1" y="1" width="26" height="12" fill="{color}"/>'
-                 f"{stripes}"
-                 '<rect x="1" y="1" width="26" height="12" fill="none" stroke="#999"/>')
+        stripes = "".join(
+            f'<line x1="{x}" y1="14" x2="{x + 14}" y2="0" stroke="{stripe}" stroke-width="2.5"/>'
+            for x in range(-12, 28, 6)
+        )
+        shape = (
+            f'<rect x="1" y="1" width="26" height="12" fill="{color}"/>'
+            f"{stripes}"
+            '<rect x="1" y="1" width="26" height="12" fill="none" stroke="#999"/>'
+        )
     elif category.kind == "line":
         dash = f' stroke-dasharray="{text(category.dash)}"' if category.dash else ""
-        shape = (f'<line x1="2" y1="7" x2="26" y2="7" stroke="{color}" '
-                 f'stroke-width="{category.weight}" stroke-linecap="{text(category.cap)}"{dash}/>')
+        shape = (
+            f'<line x1="2" y1="7" x2="26" y2="7" stroke="{color}" '
+            f'stroke-width="{category.weight}" stroke-linecap="{text(category.cap)}"{dash}/>'
+        )
     elif category.shape == "triangle":
         shape = f'<path d="M14 1 L21 13 L7 13 Z" fill="{color}" stroke="#fff"/>'
     else:
@@ -79,18 +88,26 @@ def legend_html(layers: Sequence[str]) -> str:
     layer (marked with its name), then the attribution line."""
     blocks = []
     for section in legend_sections(layers):
-        items = "".join(f'<li data-category="{text(c.key)}">{_swatch(c)}{text(c.label)}</li>'
-                        for c in section.categories)
-        blocks.append(f'<section data-layer="{text(section.layer)}">'
-                      f"<h4>{text(section.title)}</h4><ul>{items}</ul></section>")
-    return (f'<details><summary>Legend</summary><div class="geomap-legend-body">'
-            f'{"".join(blocks)}<p>{text(ATTRIBUTION)}</p></div></details>')
+        items = "".join(
+            f'<li data-category="{text(c.key)}">{_swatch(c)}{text(c.label)}</li>'
+            for c in section.categories
+        )
+        blocks.append(
+            f'<section data-layer="{text(section.layer)}">'
+            f"<h4>{text(section.title)}</h4><ul>{items}</ul></section>"
+        )
+    return (
+        f'<details><summary>Legend</summary><div class="geomap-legend-body">'
+        f"{''.join(blocks)}<p>{text(ATTRIBUTION)}</p></div></details>"
+    )
 
 
 def title_html(snapshot: Snapshot) -> str:
-    """"Abkhazia and South Ossetia, 23 January 2015: de facto control" and the convention."""
+    """ "Abkhazia and South Ossetia, 23 January 2015: de facto control" and the convention."""
     subject = " and ".join(snapshot.name(s) for s in snapshot.subject)
     day = f"{snapshot.as_of.day} {snapshot.as_of:%B %Y}"
     view = snapshot.worldview
-    return (f"<b>{text(subject)}</b>, {text(day)}: {text(view.label)}"
-            f"<small>{text(view.convention)}</small>")
+    return (
+        f"<b>{text(subject)}</b>, {text(day)}: {text(view.label)}"
+        f"<small>{text(view.convention)}</small>"
+    )

@@ -53,8 +53,9 @@ def tile_provider(name: str) -> xyzservices.TileProvider:
         raise ValueError(f"unknown tile provider {name!r}") from error
 
 
-def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
-              tiles: str | None = None) -> folium.Map:
+def build_map(
+    snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS, tiles: str | None = None
+) -> folium.Map:
     """The snapshot as a map with the named layers, a layer control, title and legend.
 
     `tiles=None` draws no tiles (offline); a provider name adds that online tile layer.
@@ -62,8 +63,14 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
     unknown = [name for name in layers if name not in LAYER_NAMES]
     if unknown:
         raise ValueError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYER_NAMES)}")
-    m = folium.Map(location=CENTER, zoom_start=6, min_zoom=2, tiles=None, control_scale=True,
-                   font_size=FONT_SIZE)
+    m = folium.Map(
+        location=CENTER,
+        zoom_start=6,
+        min_zoom=2,
+        tiles=None,
+        control_scale=True,
+        font_size=FONT_SIZE,
+    )
     if tiles is not None:
         provider = tile_provider(tiles)
         folium.TileLayer(provider, name=provider.name, overlay=False, control=True).add_to(m)
@@ -77,12 +84,22 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
         "alliances": lambda: alliances_layer(snapshot),
         "places": lambda: places_layer(snapshot),
     }
-    groups = {name: builders[name]() for name in ("recognition", "territories", "alliances",
-                                                  "places") if name in layers}
-    m.add_child(MapFrame(background=SEA, panes=list(PANES.items()),
-                         patterns=_patterns(snapshot, world), css=LEGEND_CSS,
-                         title=title_html(snapshot), legend=legend_html(layers),
-                         legend_layers={g.layer_name: name for name, g in groups.items()}))
+    groups = {
+        name: builders[name]()
+        for name in ("recognition", "territories", "alliances", "places")
+        if name in layers
+    }
+    m.add_child(
+        MapFrame(
+            background=SEA,
+            panes=list(PANES.items()),
+            patterns=_patterns(snapshot, world),
+            css=LEGEND_CSS,
+            title=title_html(snapshot),
+            legend=legend_html(layers),
+            legend_layers={g.layer_name: name for name, g in groups.items()},
+        )
+    )
     if {"territories", "recognition"} & set(layers):  # the only layers drawing shapes
         m.add_child(ShapeScript())
         m.add_child(world)
@@ -98,7 +115,12 @@ def build_map(snapshot: Snapshot, *, layers: Sequence[str] = DEFAULT_LAYERS,
 
 def _patterns(snapshot: Snapshot, world: ShapeData) -> list[dict[str, str]]:
     """The SVG hatch patterns the territories layer fills with on this day."""
-    hatched = {hatch_pattern_id(c): c for s in drawn_territories(snapshot, world)
-               if (c := territory_category(snapshot, s)).stripe}
-    return [{"id": pid, "background": c.color, "stripe": c.stripe or ""}
-            for pid, c in sorted(hatched.items())]
+    hatched = {
+        hatch_pattern_id(c): c
+        for s in drawn_territories(snapshot, world)
+        if (c := territory_category(snapshot, s)).stripe
+    }
+    return [
+        {"id": pid, "background": c.color, "stripe": c.stripe or ""}
+        for pid, c in sorted(hatched.items())
+    ]

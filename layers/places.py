@@ -22,8 +22,11 @@ def places_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Capitals and bases", overlay=True, show=True)
     group._name = "geomap_places"
     involved = snapshot.involved()
-    items = [_marker(snapshot, p, PLACES[p.kind]) for p in snapshot.places
-             if p.kind in PLACES and (p.kind != "capital" or p.entity in involved)]
+    items = [
+        _marker(snapshot, p, PLACES[p.kind])
+        for p in snapshot.places
+        if p.kind in PLACES and (p.kind != "capital" or p.entity in involved)
+    ]
     if items:
         group.add_child(MarkerLayer("geomap_place_markers", items, pane="geomap-places"))
     return group
@@ -32,8 +35,18 @@ def places_layer(snapshot: Snapshot) -> folium.FeatureGroup:
 def _marker(snapshot: Snapshot, place: Place, category: Category) -> dict:
     fill = category.color
     outline = "#1A1A1A" if category.shape == "circle" else "#FFFFFF"
-    return {"lat": place.lat, "lon": place.lon, "shape": category.shape,
-            "tooltip": place_tooltip(snapshot, place), "popup": place_popup(snapshot, place),
-            "style": {"radius": 5, "color": outline, "weight": category.weight,
-                      "fillColor": fill, "fillOpacity": 1,
-                      "className": f"geomap-place geomap-place-{css_token(place.id)} geomap-{category.key}"}}
+    return {
+        "lat": place.lat,
+        "lon": place.lon,
+        "shape": category.shape,
+        "tooltip": place_tooltip(snapshot, place),
+        "popup": place_popup(snapshot, place),
+        "style": {
+            "radius": 5,
+            "color": outline,
+            "weight": category.weight,
+            "fillColor": fill,
+            "fillOpacity": 1,
+            "className": f"geomap-place geomap-place-{css_token(place.id)} geomap-{category.key}",
+        },
+    }

@@ -54,8 +54,7 @@ def _source(source: Source) -> str:
     """One source as HTML; cached, as the same sources recur in many popups and on every day."""
     title = text(source.title)
     if source.url and is_web_url(source.url):
-        return (f'<a href="{text(source.url)}" target="_blank" '
-                f'rel="noopener noreferrer">{title}</a>')
+        return f'<a href="{text(source.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
     extra = source.document or (source.url and f"unlinked address: {source.url}")
     return f"{title} ({text(extra)})" if extra else title
 
@@ -69,11 +68,17 @@ def sources_html(sources: Iterable[Source]) -> str:
     return f'<div class="geomap-sources">Sources:<ul>{items}</ul></div>'
 
 
-def _block(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source] = (),
-           note: str | None = None, heading: str = "h4") -> str:
+def _block(
+    title: str,
+    rows: Iterable[tuple[str, str]],
+    sources: Iterable[Source] = (),
+    note: str | None = None,
+    heading: str = "h4",
+) -> str:
     """A heading, label/value rows (values already HTML), a note, the sources."""
-    body = "".join(f"<tr><th>{text(label)}</th><td>{value}</td></tr>" for label, value in rows
-                   if value)
+    body = "".join(
+        f"<tr><th>{text(label)}</th><td>{value}</td></tr>" for label, value in rows if value
+    )
     parts = [f"<{heading}>{text(title)}</{heading}>", f"<table>{body}</table>" if body else ""]
     if note:
         parts.append(f"<p>{text(note)}</p>")
@@ -81,8 +86,12 @@ def _block(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source
     return "".join(parts)
 
 
-def _popup(title: str, rows: Iterable[tuple[str, str]], sources: Iterable[Source] = (),
-           note: str | None = None) -> str:
+def _popup(
+    title: str,
+    rows: Iterable[tuple[str, str]],
+    sources: Iterable[Source] = (),
+    note: str | None = None,
+) -> str:
     """A popup about one thing: its block in the popup's frame."""
     return f'<div class="geomap-popup">{_block(title, rows, sources, note)}</div>'
 
@@ -107,8 +116,9 @@ def stance_text(snapshot: Snapshot, stance: Stance) -> str:
     """A state's stance in words (plain text, not HTML), naming which territories."""
     names = lambda ids: " and ".join(snapshot.name(i) for i in ids)  # noqa: E731
     if stance.kind is StanceKind.SUBJECT:
-        return "contested territory" + (f"; recognises {names(stance.recognises)}"
-                                        if stance.recognises else "")
+        return "contested territory" + (
+            f"; recognises {names(stance.recognises)}" if stance.recognises else ""
+        )
     if stance.kind is StanceKind.NEVER:
         return f"has never recognised {names(snapshot.subject)}"
     said = f"recognises {names(stance.recognises)}" if stance.recognises else ""
@@ -130,18 +140,26 @@ def territory_tooltip(snapshot: Snapshot, state: TerritoryState) -> str:
 def state_popup(snapshot: Snapshot, entity_id: str) -> str:
     """A state: its stance on the day, the recognitions behind it, its treaties in effect."""
     entity = snapshot.record.entities[entity_id]
-    own = [r for r in snapshot.record.recognitions
-           if r.by == entity_id and r.of in snapshot.subject and r.since <= snapshot.as_of]
-    rows = [("Stance", text(stance_text(snapshot, snapshot.stance(entity_id)))),
-            ("Recognised", _list(_recognition_item(snapshot, r, "of") for r in own)),
-            ("Treaties", _treaties(snapshot, entity_id))]
+    own = [
+        r
+        for r in snapshot.record.recognitions
+        if r.by == entity_id and r.of in snapshot.subject and r.since <= snapshot.as_of
+    ]
+    rows = [
+        ("Stance", text(stance_text(snapshot, snapshot.stance(entity_id)))),
+        ("Recognised", _list(_recognition_item(snapshot, r, "of") for r in own)),
+        ("Treaties", _treaties(snapshot, entity_id)),
+    ]
     sources = [s for r in own for s in (*r.sources, *r.withdrawal_sources)]
     return _popup(entity.name, rows, (*sources, *entity.sources), entity.note)
 
 
 def _treaties(snapshot: Snapshot, entity_id: str) -> str:
-    return _list(_treaty_item(snapshot, t) for t in snapshot.treaties_of(entity_id)
-                 if t.stage is not TreatyStage.ENDED)
+    return _list(
+        _treaty_item(snapshot, t)
+        for t in snapshot.treaties_of(entity_id)
+        if t.stage is not TreatyStage.ENDED
+    )
 
 
 def territory_popup(snapshot: Snapshot, state: TerritoryState) -> str:
@@ -149,13 +167,20 @@ def territory_popup(snapshot: Snapshot, state: TerritoryState) -> str:
     if state.entity.kind == "state":
         return state_popup(snapshot, state.entity.id)
     recognitions = (*state.recognized_by, *state.withdrawn)
-    rows = [("Status", text(state.status.label)),
-            ("Drawn as", text("its own sovereign" if state.sovereign.id == state.entity.id
-                              else f"part of {state.sovereign.name}")),
-            ("Recognised by", _list(_recognition_item(snapshot, r, "by")
-                                    for r in state.recognized_by)),
-            ("Withdrew", _list(_recognition_item(snapshot, r, "by") for r in state.withdrawn)),
-            ("Treaties", _treaties(snapshot, state.entity.id))]
+    rows = [
+        ("Status", text(state.status.label)),
+        (
+            "Drawn as",
+            text(
+                "its own sovereign"
+                if state.sovereign.id == state.entity.id
+                else f"part of {state.sovereign.name}"
+            ),
+        ),
+        ("Recognised by", _list(_recognition_item(snapshot, r, "by") for r in state.recognized_by)),
+        ("Withdrew", _list(_recognition_item(snapshot, r, "by") for r in state.withdrawn)),
+        ("Treaties", _treaties(snapshot, state.entity.id)),
+    ]
     sources = [s for r in recognitions for s in (*r.sources, *r.withdrawal_sources)]
     return _popup(state.entity.name, rows, (*state.entity.sources, *sources), state.entity.note)
 
@@ -165,10 +190,12 @@ def stage_text(snapshot: Snapshot, state: TreatyState) -> str:
     if state.stage is TreatyStage.PARTLY_RATIFIED:
         return "in ratification: " + "; ".join(_progress(snapshot, state))
     ratified_by = " and ".join(snapshot.name(p) for p in state.ratified_by)
-    return {TreatyStage.SIGNED: "signed, not ratified",
-            TreatyStage.RATIFIED: f"ratified by {ratified_by}, not yet in force",
-            TreatyStage.IN_FORCE: "in force",
-            TreatyStage.ENDED: "ended"}[state.stage]
+    return {
+        TreatyStage.SIGNED: "signed, not ratified",
+        TreatyStage.RATIFIED: f"ratified by {ratified_by}, not yet in force",
+        TreatyStage.IN_FORCE: "in force",
+        TreatyStage.ENDED: "ended",
+    }[state.stage]
 
 
 def _progress(snapshot: Snapshot, state: TreatyState) -> list[str]:
@@ -191,16 +218,23 @@ def _treaty_count(states: Sequence[TreatyState]) -> str:
     return f"{len(states)} treat{'y' if len(states) == 1 else 'ies'}"
 
 
-def pair_tooltip(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyState],
-                 strongest: TreatyState, obligations: frozenset[Obligation]) -> str:
-    """"Russia – Abkhazia: 5 treaties; strongest: mutual defence (ratified by ...)".
+def pair_tooltip(
+    snapshot: Snapshot,
+    pair: tuple[str, str],
+    states: Sequence[TreatyState],
+    strongest: TreatyState,
+    obligations: frozenset[Obligation],
+) -> str:
+    """ "Russia – Abkhazia: 5 treaties; strongest: mutual defence (ratified by ...)".
 
     `obligations` are those the link's colour stands for; the strongest treaty's share of
     them names the bond.
     """
     bond = ", ".join(o.label for o in strongest.treaty.obligations if o in obligations)
-    return (f"<b>{text(_pair_name(snapshot, pair))}</b>: {text(_treaty_count(states))};<br>"
-            f"strongest: {text(bond)} ({text(stage_text(snapshot, strongest))})")
+    return (
+        f"<b>{text(_pair_name(snapshot, pair))}</b>: {text(_treaty_count(states))};<br>"
+        f"strongest: {text(bond)} ({text(stage_text(snapshot, strongest))})"
+    )
 
 
 def _treaty_block(snapshot: Snapshot, state: TreatyState) -> str:
@@ -209,16 +243,20 @@ def _treaty_block(snapshot: Snapshot, state: TreatyState) -> str:
     treaty: Treaty = state.treaty
     place = snapshot.record.places.get(treaty.signed_at or "")
     signed = _day(treaty.signed) + (f", {place.name}" if place else "")
-    ratified = (f"{snapshot.name(r.by)}, {r.body}: {_day(r.date)}" + (f" ({r.vote})" if r.vote else "")
-                for r in state.ratifications)
+    ratified = (
+        f"{snapshot.name(r.by)}, {r.body}: {_day(r.date)}" + (f" ({r.vote})" if r.vote else "")
+        for r in state.ratifications
+    )
     in_force = treaty.in_force and treaty.in_force <= snapshot.as_of
-    rows = [("Signed", text(signed)),
-            ("Ratified", _list(text(r) for r in ratified)),
-            ("In force", text(_day(treaty.in_force) if in_force else "not yet")),
-            ("On this day", text(stage_text(snapshot, state))),
-            ("Obligations", text(", ".join(o.label for o in treaty.obligations)))]
+    rows = [
+        ("Signed", text(signed)),
+        ("Ratified", _list(text(r) for r in ratified)),
+        ("In force", text(_day(treaty.in_force) if in_force else "not yet")),
+        ("On this day", text(stage_text(snapshot, state))),
+        ("Obligations", text(", ".join(o.label for o in treaty.obligations))),
+    ]
     sources = [*treaty.sources, *(s for r in state.ratifications for s in r.sources)]
-    return f'<section>{_block(treaty.name, rows, sources, treaty.note, heading="h5")}</section>'
+    return f"<section>{_block(treaty.name, rows, sources, treaty.note, heading='h5')}</section>"
 
 
 def pair_popup(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyState]) -> str:
@@ -227,8 +265,10 @@ def pair_popup(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[Treat
     day = f"{snapshot.as_of.day} {snapshot.as_of:%B %Y}"
     count = f"{_treaty_count(states)} on {day}"
     blocks = "".join(_treaty_block(snapshot, s) for s in states)
-    return (f'<div class="geomap-popup"><h4>{text(_pair_name(snapshot, pair))}</h4>'
-            f'<p class="geomap-count">{text(count)}</p>{blocks}</div>')
+    return (
+        f'<div class="geomap-popup"><h4>{text(_pair_name(snapshot, pair))}</h4>'
+        f'<p class="geomap-count">{text(count)}</p>{blocks}</div>'
+    )
 
 
 def place_tooltip(snapshot: Snapshot, place: Place) -> str:
@@ -237,9 +277,11 @@ def place_tooltip(snapshot: Snapshot, place: Place) -> str:
 
 def place_popup(snapshot: Snapshot, place: Place) -> str:
     """A capital or a base: where, whose, which unit, since when, with sources."""
-    rows = [("Kind", text(place.kind.replace("_", " "))),
-            ("In", text(snapshot.name(place.entity))),
-            ("Operator", text(snapshot.name(place.operator)) if place.operator else ""),
-            ("Unit", text(place.unit) if place.unit else ""),
-            ("Opened", text(_day(place.opened)) if place.opened else "")]
+    rows = [
+        ("Kind", text(place.kind.replace("_", " "))),
+        ("In", text(snapshot.name(place.entity))),
+        ("Operator", text(snapshot.name(place.operator)) if place.operator else ""),
+        ("Unit", text(place.unit) if place.unit else ""),
+        ("Opened", text(_day(place.opened)) if place.opened else ""),
+    ]
     return _popup(place.name, rows, place.sources, place.note)

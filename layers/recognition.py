@@ -34,25 +34,42 @@ def stance_categories(snapshot: Snapshot) -> dict[str, str]:
     return result
 
 
-def recognition_layer(snapshot: Snapshot, world: ShapeData,
-                      drawn_above: tuple[folium.FeatureGroup, Sequence[str]] | None = None,
-                      ) -> folium.FeatureGroup:
+def recognition_layer(
+    snapshot: Snapshot,
+    world: ShapeData,
+    drawn_above: tuple[folium.FeatureGroup, Sequence[str]] | None = None,
+) -> folium.FeatureGroup:
     """Every state filled by its stance; `drawn_above` is a layer and the ids it draws over
     this one (the territories layer), which are left to it while it is shown."""
     group = folium.FeatureGroup(name="Recognition, world-wide", overlay=True, show=True)
     group._name = "geomap_recognition"
     categories = stance_categories(snapshot)
-    tooltips = {snapshot.record.entities[e].boundary_id: _tooltip(snapshot, e)
-                for e in snapshot.stances if e in snapshot.record.entities}
-    popups = {snapshot.record.entities[e].boundary_id: _popup(snapshot, e)
-              for e in snapshot.stances if e in snapshot.record.entities}
-    group.add_child(ShapeLayer(
-        world, "geomap_stance_fills", styles={c.key: fill_options(c) for c in STANCES.values()},
-        categories=categories, fallback=STANCES[StanceKind.NEVER].key, cls="geomap-country",
-        pane="geomap-world", tooltips=tooltips, popups=popups,
-        labels={STANCES[StanceKind.NEVER].key: STANCES[StanceKind.NEVER].label},
-        yields=drawn_above[1] if drawn_above else (),
-        yields_to=drawn_above[0] if drawn_above else None))
+    tooltips = {
+        snapshot.record.entities[e].boundary_id: _tooltip(snapshot, e)
+        for e in snapshot.stances
+        if e in snapshot.record.entities
+    }
+    popups = {
+        snapshot.record.entities[e].boundary_id: _popup(snapshot, e)
+        for e in snapshot.stances
+        if e in snapshot.record.entities
+    }
+    group.add_child(
+        ShapeLayer(
+            world,
+            "geomap_stance_fills",
+            styles={c.key: fill_options(c) for c in STANCES.values()},
+            categories=categories,
+            fallback=STANCES[StanceKind.NEVER].key,
+            cls="geomap-country",
+            pane="geomap-world",
+            tooltips=tooltips,
+            popups=popups,
+            labels={STANCES[StanceKind.NEVER].key: STANCES[StanceKind.NEVER].label},
+            yields=drawn_above[1] if drawn_above else (),
+            yields_to=drawn_above[0] if drawn_above else None,
+        )
+    )
     halos = _halos(snapshot, world, categories, tooltips, popups)
     if halos:
         group.add_child(MarkerLayer("geomap_halos", halos, pane="geomap-halos"))
@@ -70,8 +87,13 @@ def _popup(snapshot: Snapshot, entity_id: str) -> str:
     return state_popup(snapshot, entity_id)
 
 
-def _halos(snapshot: Snapshot, world: ShapeData, categories: dict[str, str],
-           tooltips: dict[str, str], popups: dict[str, str]) -> list[dict]:
+def _halos(
+    snapshot: Snapshot,
+    world: ShapeData,
+    categories: dict[str, str],
+    tooltips: dict[str, str],
+    popups: dict[str, str],
+) -> list[dict]:
     """A disc at each tiny (or polygon-less) state with a stance, in its stance colour.
 
     It is centred on the capital when the record has one, so the capital's marker sits in
@@ -79,8 +101,10 @@ def _halos(snapshot: Snapshot, world: ShapeData, categories: dict[str, str],
     (and outlined in white, not dark) for its colour to show around that marker.
     """
     shapes = dict(zip(world.frame["id"], world.frame.geometry))
-    capitals = {e.boundary_id: snapshot.record.places.get(e.capital or "")
-                for e in snapshot.record.entities.values()}
+    capitals = {
+        e.boundary_id: snapshot.record.places.get(e.capital or "")
+        for e in snapshot.record.entities.values()
+    }
     styles = {c.key: c.color for c in STANCES.values()}
     halos = []
     for fid, key in sorted(categories.items()):
@@ -96,9 +120,21 @@ def _halos(snapshot: Snapshot, world: ShapeData, categories: dict[str, str],
             lat, lon = point.y, point.x
         else:
             continue
-        halos.append({"lat": round(lat, 4), "lon": round(lon, 4), "shape": "circle",
-                      "tooltip": tooltips.get(fid), "popup": popups.get(fid),
-                      "style": {"radius": 9, "color": LAND_OUTLINE, "weight": 1,
-                                "fillColor": styles[key], "fillOpacity": 0.9,
-                                "className": f"geomap-halo geomap-{fid} geomap-{key}"}})
+        halos.append(
+            {
+                "lat": round(lat, 4),
+                "lon": round(lon, 4),
+                "shape": "circle",
+                "tooltip": tooltips.get(fid),
+                "popup": popups.get(fid),
+                "style": {
+                    "radius": 9,
+                    "color": LAND_OUTLINE,
+                    "weight": 1,
+                    "fillColor": styles[key],
+                    "fillOpacity": 0.9,
+                    "className": f"geomap-halo geomap-{fid} geomap-{key}",
+                },
+            }
+        )
     return halos

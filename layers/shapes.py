@@ -50,7 +50,7 @@ def encode_geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
         raise ValueError(f"cannot draw a {kind}: only polygons and lines are supported")
     points = shapely.get_coordinates(shape)
     decimals = _decimals(points)
-    scale = 10 ** decimals
+    scale = 10**decimals
     units = np.round(points * scale)  # the page's degrees are these integers / scale
     bbox = [*(units.min(axis=0) / scale).tolist(), *(units.max(axis=0) / scale).tolist()]
     return {"type": kind, "scale": scale, "bbox": bbox, "coordinates": _steps(shape, decimals)}
@@ -59,11 +59,13 @@ def encode_geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
 def _decimals(coordinates: np.ndarray) -> int:
     """The fewest decimals that give back every coordinate exactly as integer / 10**n."""
     for decimals in range(MAX_DECIMALS + 1):
-        scale = 10.0 ** decimals
+        scale = 10.0**decimals
         if np.array_equal(np.round(coordinates * scale) / scale, coordinates):
             return decimals
-    raise ValueError(f"coordinates with more than {MAX_DECIMALS} decimals cannot be encoded "
-                     "exactly; round the display geometry first (geodata.display)")
+    raise ValueError(
+        f"coordinates with more than {MAX_DECIMALS} decimals cannot be encoded "
+        "exactly; round the display geometry first (geodata.display)"
+    )
 
 
 def _steps(shape: shapely.Geometry, decimals: int) -> list[Any]:
@@ -71,7 +73,7 @@ def _steps(shape: shapely.Geometry, decimals: int) -> list[Any]:
         points = shapely.get_coordinates(shape)
         if shape.geom_type == "LinearRing":
             points = points[:-1]
-        units = np.round(points * 10.0 ** decimals).astype(np.int64)
+        units = np.round(points * 10.0**decimals).astype(np.int64)
         return np.diff(units, axis=0, prepend=[[0, 0]]).ravel().tolist()
     if shape.geom_type == "Polygon":
         return [_steps(ring, decimals) for ring in (shape.exterior, *shape.interiors)]
@@ -93,10 +95,13 @@ class Features:
     def of(cls, frame: gpd.GeoDataFrame) -> Features:
         columns = [c for c in ("id", "name") if c in frame.columns]
         properties = frame[columns].astype(object).where(frame[columns].notna(), None)
-        features = [{"properties": props, "geometry": encode_geometry(shape)}
-                    for props, shape in zip(properties.to_dict("records"), frame.geometry.values)]
-        return cls(frame, json.dumps({"features": features}, ensure_ascii=False,
-                                     separators=(",", ":")))
+        features = [
+            {"properties": props, "geometry": encode_geometry(shape)}
+            for props, shape in zip(properties.to_dict("records"), frame.geometry.values)
+        ]
+        return cls(
+            frame, json.dumps({"features": features}, ensure_ascii=False, separators=(",", ":"))
+        )
 
 
 SHAPES_JS = """\

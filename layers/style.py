@@ -87,14 +87,21 @@ LINK_HALO = "#FFFFFF"
 """Drawn under each treaty link so it reads over any fill."""
 HATCH_STRIPE = "#542788"
 
-PANES: dict[str, int] = {"geomap-world": 380, "geomap-territories": 390, "geomap-halos": 395,
-                         "geomap-borders": 410, "geomap-links": 420, "geomap-places": 430}
+PANES: dict[str, int] = {
+    "geomap-world": 380,
+    "geomap-territories": 390,
+    "geomap-halos": 395,
+    "geomap-borders": 410,
+    "geomap-links": 420,
+    "geomap-places": 430,
+}
 """Leaflet panes in drawing order, so toggling a layer never buries the ones above it."""
 
 STANCES: dict[StanceKind, Category] = {
     StanceKind.RECOGNISES_ALL: Category("recognises_all", "recognises both", "fill", "#B2182B"),
-    StanceKind.RECOGNISES_SOME: Category("recognises_some", "recognises one of them (hover: which)",
-                                         "fill", "#F4A582"),
+    StanceKind.RECOGNISES_SOME: Category(
+        "recognises_some", "recognises one of them (hover: which)", "fill", "#F4A582"
+    ),
     StanceKind.WITHDREW: Category("withdrew", "recognised, then withdrew", "fill", "#999933"),
     StanceKind.NEVER: Category("never", "has never recognised them", "fill", "#E8E6E1"),
     StanceKind.SUBJECT: Category("subject", "the contested territories", "fill", "#542788"),
@@ -103,49 +110,94 @@ STANCES: dict[StanceKind, Category] = {
 
 STATUSES: dict[TerritoryStatus, Category] = {
     TerritoryStatus.PARTIALLY_RECOGNISED: Category(
-        "partially_recognised", "breakaway, recognised by some UN members", "fill", "#542788"),
+        "partially_recognised", "breakaway, recognised by some UN members", "fill", "#542788"
+    ),
     TerritoryStatus.RECOGNISED_BY_NON_UN_ONLY: Category(
-        "recognised_by_non_un_only", "breakaway, recognised by non-UN entities only", "fill",
-        "#8073AC"),
+        "recognised_by_non_un_only",
+        "breakaway, recognised by non-UN entities only",
+        "fill",
+        "#8073AC",
+    ),
     TerritoryStatus.UNRECOGNISED: Category(
-        "unrecognised", "breakaway, recognised by no one", "fill", "#C2A5CF"),
+        "unrecognised", "breakaway, recognised by no one", "fill", "#C2A5CF"
+    ),
 }
 """Territories layer: a breakaway territory drawn as its own sovereign, by status."""
 
-OCCUPIED = Category("occupied", "part of the claimant state, occupied or contested (hatched)",
-                    "hatch", STANCES[StanceKind.NEVER].color, stripe=HATCH_STRIPE)
+OCCUPIED = Category(
+    "occupied",
+    "part of the claimant state, occupied or contested (hatched)",
+    "hatch",
+    STANCES[StanceKind.NEVER].color,
+    stripe=HATCH_STRIPE,
+)
 """De-jure worldview: the territory in its claimant's colour, striped."""
 
 BORDERS: dict[str, Category] = {
-    "international": Category("international", "international border", "line", "#4D4D4D",
-                              weight=1.2),
-    "disputed": Category("disputed", "disputed line of control (dashed)", "line", "#1A1A1A",
-                         dash="6 4", weight=2.0),
-    "administrative": Category("administrative", "boundary inside a state as claimed (dotted)",
-                               "line", "#1A1A1A", dash="0 5", weight=2.5, cap="round"),
+    "international": Category(
+        "international", "international border", "line", "#4D4D4D", weight=1.2
+    ),
+    "disputed": Category(
+        "disputed", "disputed line of control (dashed)", "line", "#1A1A1A", dash="6 4", weight=2.0
+    ),
+    "administrative": Category(
+        "administrative",
+        "boundary inside a state as claimed (dotted)",
+        "line",
+        "#1A1A1A",
+        dash="0 5",
+        weight=2.5,
+        cap="round",
+    ),
 }
 
 OBLIGATIONS: tuple[Category, ...] = (
-    Category("mutual_defence", "treaty: mutual defence", "line", "#000000", weight=3,
-             obligations=frozenset({Obligation.MUTUAL_DEFENCE})),
-    Category("integration", "treaty: integration", "line", "#0072B2", weight=3,
-             obligations=frozenset({Obligation.INTEGRATION})),
-    Category("military", "treaty: military bases, border protection", "line", "#009E73",
-             weight=3, obligations=frozenset({Obligation.MILITARY_BASES,
-                                              Obligation.BORDER_PROTECTION})),
-    Category("friendship", "treaty: friendship, assistance, aid", "line", "#E69F00", weight=3,
-             obligations=frozenset({Obligation.FRIENDSHIP_ASSISTANCE, Obligation.ECONOMIC_AID})),
+    Category(
+        "mutual_defence",
+        "treaty: mutual defence",
+        "line",
+        "#000000",
+        weight=3,
+        obligations=frozenset({Obligation.MUTUAL_DEFENCE}),
+    ),
+    Category(
+        "integration",
+        "treaty: integration",
+        "line",
+        "#0072B2",
+        weight=3,
+        obligations=frozenset({Obligation.INTEGRATION}),
+    ),
+    Category(
+        "military",
+        "treaty: military bases, border protection",
+        "line",
+        "#009E73",
+        weight=3,
+        obligations=frozenset({Obligation.MILITARY_BASES, Obligation.BORDER_PROTECTION}),
+    ),
+    Category(
+        "friendship",
+        "treaty: friendship, assistance, aid",
+        "line",
+        "#E69F00",
+        weight=3,
+        obligations=frozenset({Obligation.FRIENDSHIP_ASSISTANCE, Obligation.ECONOMIC_AID}),
+    ),
 )
 """Link colour by the strongest obligation in effect between two parties, strongest first:
 this order is the ranking `strongest_treaty` uses."""
 
 STAGES: dict[TreatyStage, Category] = {
-    TreatyStage.SIGNED: Category("signed", "signed, not ratified", "line", "#4D4D4D",
-                                 dash="2 6", weight=3),
-    TreatyStage.PARTLY_RATIFIED: Category("partly_ratified", "ratification under way",
-                                          "line", "#4D4D4D", dash="10 6", weight=3),
-    TreatyStage.RATIFIED: Category("ratified", "ratified, not yet in force", "line", "#4D4D4D",
-                                   dash="10 3 2 3", weight=3),
+    TreatyStage.SIGNED: Category(
+        "signed", "signed, not ratified", "line", "#4D4D4D", dash="2 6", weight=3
+    ),
+    TreatyStage.PARTLY_RATIFIED: Category(
+        "partly_ratified", "ratification under way", "line", "#4D4D4D", dash="10 6", weight=3
+    ),
+    TreatyStage.RATIFIED: Category(
+        "ratified", "ratified, not yet in force", "line", "#4D4D4D", dash="10 3 2 3", weight=3
+    ),
     TreatyStage.IN_FORCE: Category("in_force", "in force", "line", "#4D4D4D", weight=3),
 }
 """Link dash by the stage, on the day, of the treaty that gives the link its colour; ended
@@ -153,15 +205,19 @@ treaties are not drawn."""
 
 PLACES: dict[str, Category] = {
     "capital": Category("capital", "capital", "marker", "#FFFFFF", weight=2, shape="circle"),
-    "military_base": Category("military_base", "Russian military base", "marker", "#1A1A1A",
-                              weight=1, shape="triangle"),
+    "military_base": Category(
+        "military_base", "Russian military base", "marker", "#1A1A1A", weight=1, shape="triangle"
+    ),
 }
 
 LEGEND_SECTIONS: tuple[Section, ...] = (
     Section("territories", "Territories", (*STATUSES.values(), OCCUPIED, *BORDERS.values())),
     Section("recognition", "Recognition", tuple(STANCES.values())),
-    Section("alliances", "Treaties: one link per pair, by its strongest treaty",
-            (*OBLIGATIONS, *STAGES.values())),
+    Section(
+        "alliances",
+        "Treaties: one link per pair, by its strongest treaty",
+        (*OBLIGATIONS, *STAGES.values()),
+    ),
     Section("places", "Places", tuple(PLACES.values())),
 )
 """What the legend shows for each layer: every category above, each once."""
@@ -172,19 +228,30 @@ def hatch_pattern_id(category: Category) -> str:
     return f"geomap-hatch-{category.color.lstrip('#')}-{(category.stripe or '').lstrip('#')}"
 
 
-def fill_options(category: Category, *, stroke: Category | None = None,
-                 opacity: float = 0.9) -> dict[str, Any]:
+def fill_options(
+    category: Category, *, stroke: Category | None = None, opacity: float = 0.9
+) -> dict[str, Any]:
     """Leaflet path options for an area; hatched areas point at their SVG pattern."""
     fill = f"url(#{hatch_pattern_id(category)})" if category.stripe else category.color
     outline = stroke or Category("none", "", "line", LAND_OUTLINE, weight=0.5)
-    return {"fillColor": fill, "fillOpacity": opacity, "color": outline.color,
-            "weight": outline.weight, "opacity": 1}
+    return {
+        "fillColor": fill,
+        "fillOpacity": opacity,
+        "color": outline.color,
+        "weight": outline.weight,
+        "opacity": 1,
+    }
 
 
 def line_options(category: Category, *, color: str | None = None) -> dict[str, Any]:
     """Leaflet path options for a line (a border, or a link coloured by obligation)."""
-    options: dict[str, Any] = {"color": color or category.color, "weight": category.weight,
-                               "opacity": 1, "fill": False, "lineCap": category.cap}
+    options: dict[str, Any] = {
+        "color": color or category.color,
+        "weight": category.weight,
+        "opacity": 1,
+        "fill": False,
+        "lineCap": category.cap,
+    }
     if category.dash:
         options["dashArray"] = category.dash
     return options
@@ -201,8 +268,15 @@ def strongest_treaty(states: Sequence[TreatyState]) -> TreatyState:
     order), then the furthest stage, then the latest signed, so the link shows the tightest
     bond the parties have actually reached on the day."""
     stages = list(TreatyStage)
-    return max(states, key=lambda s: (-OBLIGATIONS.index(link_category(s.treaty.obligations)),
-                                      stages.index(s.stage), s.treaty.signed, s.treaty.id))
+    return max(
+        states,
+        key=lambda s: (
+            -OBLIGATIONS.index(link_category(s.treaty.obligations)),
+            stages.index(s.stage),
+            s.treaty.signed,
+            s.treaty.id,
+        ),
+    )
 
 
 def territory_category(snapshot: Snapshot, state: TerritoryState) -> Category:
@@ -219,8 +293,13 @@ def territory_category(snapshot: Snapshot, state: TerritoryState) -> Category:
         return STATUSES[state.status]
     claimant = STANCES[snapshot.stance(state.sovereign.id).kind]
     if state.disputed:
-        return Category(f"{OCCUPIED.key}-{claimant.key}", OCCUPIED.label, "hatch", claimant.color,
-                        stripe=HATCH_STRIPE)
+        return Category(
+            f"{OCCUPIED.key}-{claimant.key}",
+            OCCUPIED.label,
+            "hatch",
+            claimant.color,
+            stripe=HATCH_STRIPE,
+        )
     return claimant
 
 

@@ -33,38 +33,65 @@ def drawn_territories(snapshot: Snapshot, world: ShapeData) -> list[TerritorySta
     return [s for s in snapshot.territories if s.entity.boundary_id in world.ids]
 
 
-def territories_layer(snapshot: Snapshot, world: ShapeData,
-                      lines: ShapeData) -> folium.FeatureGroup:
+def territories_layer(
+    snapshot: Snapshot, world: ShapeData, lines: ShapeData
+) -> folium.FeatureGroup:
     """Fills by status or stance, hover tooltips, click popups, and the contested lines."""
     group = folium.FeatureGroup(name="Territories", overlay=True, show=True)
     group._name = "geomap_territories"
     states = drawn_territories(snapshot, world)
     categories = {s.entity.boundary_id: territory_category(snapshot, s) for s in states}
-    group.add_child(ShapeLayer(
-        world, "geomap_territory_fills",
-        styles={c.key: fill_options(c, stroke=BORDERS["international"])
-                for c in categories.values()},
-        categories={fid: c.key for fid, c in categories.items()},
-        cls="geomap-territory", pane="geomap-territories", only=sorted(categories), exact=True,
-        tooltips={s.entity.boundary_id: territory_tooltip(snapshot, s) for s in states},
-        popups={s.entity.boundary_id: territory_popup(snapshot, s) for s in states}))
+    group.add_child(
+        ShapeLayer(
+            world,
+            "geomap_territory_fills",
+            styles={
+                c.key: fill_options(c, stroke=BORDERS["international"]) for c in categories.values()
+            },
+            categories={fid: c.key for fid, c in categories.items()},
+            cls="geomap-territory",
+            pane="geomap-territories",
+            only=sorted(categories),
+            exact=True,
+            tooltips={s.entity.boundary_id: territory_tooltip(snapshot, s) for s in states},
+            popups={s.entity.boundary_id: territory_popup(snapshot, s) for s in states},
+        )
+    )
     borders = _border_categories(snapshot, states, lines)
     dashed = sorted(i for i, c in borders.items() if c.dash)
-    casings = {i: _casing(_casing_colour(borders[i], categories.get(_claimant(i, states))))
-               for i in dashed}
-    group.add_child(ShapeLayer(
-        lines, "geomap_border_casings", styles=casings,
-        categories={i: i for i in dashed}, cls="geomap-casing", pane="geomap-borders",
-        only=dashed, interactive=False, exact=True))
-    group.add_child(ShapeLayer(
-        lines, "geomap_borders", styles={c.key: line_options(c) for c in borders.values()},
-        categories={i: c.key for i, c in borders.items()}, cls="geomap-border",
-        pane="geomap-borders", only=sorted(borders), interactive=False, exact=True))
+    casings = {
+        i: _casing(_casing_colour(borders[i], categories.get(_claimant(i, states)))) for i in dashed
+    }
+    group.add_child(
+        ShapeLayer(
+            lines,
+            "geomap_border_casings",
+            styles=casings,
+            categories={i: i for i in dashed},
+            cls="geomap-casing",
+            pane="geomap-borders",
+            only=dashed,
+            interactive=False,
+            exact=True,
+        )
+    )
+    group.add_child(
+        ShapeLayer(
+            lines,
+            "geomap_borders",
+            styles={c.key: line_options(c) for c in borders.values()},
+            categories={i: c.key for i, c in borders.items()},
+            cls="geomap-border",
+            pane="geomap-borders",
+            only=sorted(borders),
+            interactive=False,
+            exact=True,
+        )
+    )
     return group
 
 
-def _border_categories(snapshot: Snapshot, states: list[TerritoryState],
-                       lines: ShapeData) -> dict:
+def _border_categories(snapshot: Snapshot, states: list[TerritoryState], lines: ShapeData) -> dict:
     """Line id ("GEO-ABK") -> how it is drawn, for lines bounding a drawn territory."""
     by_id = {s.entity.boundary_id: s for s in states if s.entity.kind == "territory"}
     result = {}

@@ -69,20 +69,41 @@ def run_dashboard(app: Path = APP, extra_args: Sequence[str] = ()) -> Iterator[s
     log_dir = ROOT / "test-output"
     log_dir.mkdir(exist_ok=True)
     log = (log_dir / "dashboard-server.log").open("w")
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-               *extra_args]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *extra_args,
+    ]
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not _healthy(url):
             if server.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {server.returncode}; see {log.name}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer {url}/_stcore/health in "
-                                   f"{START_TIMEOUT:.0f} s; see {log.name}")
+                raise RuntimeError(
+                    f"streamlit did not answer {url}/_stcore/health in "
+                    f"{START_TIMEOUT:.0f} s; see {log.name}"
+                )
             time.sleep(0.25)
         yield url
     finally:
@@ -103,16 +124,18 @@ def map_frame(page: Any) -> Any:
 def wait_for_map(page: Any, timeout: float = 60_000) -> Any:
     """Waits until Leaflet has drawn the territories inside the component; returns the frame."""
     page.wait_for_selector(MAP_FRAME, timeout=timeout)
-    page.frame_locator(MAP_FRAME).locator(".leaflet-container path.geomap-territory").first.wait_for(
-        state="attached", timeout=timeout)
+    page.frame_locator(MAP_FRAME).locator(
+        ".leaflet-container path.geomap-territory"
+    ).first.wait_for(state="attached", timeout=timeout)
     return map_frame(page)
 
 
 def fit_map(page: Any, bounds: tuple[tuple[float, float], tuple[float, float]]) -> None:
     """Shows (south-west, north-east) at once, through Leaflet in the iframe (`window.map`,
     which streamlit-folium sets). Moving the view sends nothing back: no rerun."""
-    map_frame(page).evaluate("b => window.map.fitBounds(b, {animate: false})",
-                             [list(bounds[0]), list(bounds[1])])
+    map_frame(page).evaluate(
+        "b => window.map.fitBounds(b, {animate: false})", [list(bounds[0]), list(bounds[1])]
+    )
     page.wait_for_timeout(300)  # Leaflet redraws the SVG on the next animation frame
 
 
@@ -142,7 +165,9 @@ def set_date(page: Any, day: str) -> None:
     field.locator('[data-type="year"]').click()
     page.keyboard.type(day.replace("-", ""), delay=40)
     page.locator('[data-testid="stSidebar"] h2').first.click()  # leave the field
-    page.locator(f'[data-testid="stCaptionContainer"]:has-text("{day}")').first.wait_for(timeout=30_000)
+    page.locator(f'[data-testid="stCaptionContainer"]:has-text("{day}")').first.wait_for(
+        timeout=30_000
+    )
 
 
 def save_clean_screenshot(opened: OfflinePage, output: Path) -> None:

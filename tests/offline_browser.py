@@ -29,12 +29,20 @@ __all__ = [
 ]
 
 CHROMIUM = Path(os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-INSTALL_HINT = ("install it with `apt-get install -y chromium` (Debian's Chromium at "
-                "/usr/bin/chromium) and `uv sync --group dev` (Python playwright); "
-                "`playwright install` is neither needed nor possible")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = (
+    "install it with `apt-get install -y chromium` (Debian's Chromium at "
+    "/usr/bin/chromium) and `uv sync --group dev` (Python playwright); "
+    "`playwright install` is neither needed nor possible"
+)
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CAUCASUS = ((40.0, 39.8), (44.6, 46.9))  # south-west, north-east: Georgia and its pieces
@@ -62,16 +70,18 @@ def _is_local(url: str, allow_loopback: bool) -> bool:
     return allow_loopback and parts.hostname in LOOPBACK_HOSTS
 
 
-def open_offline(browser: Any, *, allow_loopback: bool = False,
-                 viewport: dict[str, int] | None = None) -> OfflinePage:
+def open_offline(
+    browser: Any, *, allow_loopback: bool = False, viewport: dict[str, int] | None = None
+) -> OfflinePage:
     """A new context and page that abort and count every non-local request.
 
     Requests are counted both where they are routed (and aborted) and where they are
     issued, so one that slipped past routing would still be seen; each is counted once.
     Dialogs are counted and dismissed; uncaught page errors are kept.
     """
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 800}, service_workers="block"
+    )
     result = OfflinePage(page=context.new_page())
     counted: set[int] = set()
 
@@ -113,8 +123,10 @@ def open_map(opened: OfflinePage, path: Path) -> Any:
 
 def show(page: Any, bounds: tuple[tuple[float, float], tuple[float, float]] = CAUCASUS) -> None:
     """Fits the map (`map_0`: export ids are stable) to (south-west, north-east) at once."""
-    page.evaluate("b => { map_0.closePopup(); map_0.fitBounds(b, {animate: false}); }",
-                  [list(bounds[0]), list(bounds[1])])
+    page.evaluate(
+        "b => { map_0.closePopup(); map_0.fitBounds(b, {animate: false}); }",
+        [list(bounds[0]), list(bounds[1])],
+    )
     page.wait_for_timeout(300)  # Leaflet redraws the SVG on the next animation frame
 
 
@@ -136,7 +148,9 @@ def point_inside(page: Any, selector: str) -> tuple[float, float]:
                 }
             }
             return null;
-        }""", selector)
+        }""",
+        selector,
+    )
     if point is None:
         raise AssertionError(f"no visible, uncovered point of {selector!r} on the page")
     return point[0], point[1]
@@ -175,8 +189,11 @@ def drawn_border_gaps(page: Any, line: str) -> dict[int, dict[str, Any]]:
     how many of them each of its two sides is not drawn through (0 and 0: no sliver)."""
     found = {}
     for zoom in BORDER_ZOOMS:
-        page.evaluate("([centre, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
-                      ".setView(centre, zoom, {animate: false})", [list(BORDER_VIEWS[line]), zoom])
+        page.evaluate(
+            "([centre, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
+            ".setView(centre, zoom, {animate: false})",
+            [list(BORDER_VIEWS[line]), zoom],
+        )
         page.wait_for_timeout(300)  # Leaflet redraws on the next animation frame
         found[zoom] = page.evaluate(_SHARED_BORDER, [line, line.split("-")])
     return found

@@ -31,9 +31,12 @@ from layers.map import DEFAULT_LAYERS, LAYER_NAMES
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 180  # the first run builds a map on a shared, noisy machine
 ABKHAZIA_CLICK = {
-    "last_active_drawing": {"type": "Feature", "id": "ABK",
-                            "properties": {"id": "ABK", "name": "Abkhazia"},
-                            "geometry": {"type": "Point", "coordinates": [41.0, 43.0]}},
+    "last_active_drawing": {
+        "type": "Feature",
+        "id": "ABK",
+        "properties": {"id": "ABK", "name": "Abkhazia"},
+        "geometry": {"type": "Point", "coordinates": [41.0, 43.0]},
+    },
     "last_object_clicked": {"lat": 43.0, "lng": 41.0},
     "last_object_clicked_tooltip": "Abkhazia",
 }
@@ -99,14 +102,20 @@ def test_defaults_without_a_link() -> None:
     assert len(at.sidebar.radio(key="worldview").options) == len(Worldview)
     for name in LAYER_NAMES:
         assert at.sidebar.toggle(key=f"layer:{name}").value == (name in DEFAULT_LAYERS)
-    assert url(at) == {"date": last_day().isoformat(), "worldview": "de-facto",
-                       "layers": ",".join(DEFAULT_LAYERS)}
+    assert url(at) == {
+        "date": last_day().isoformat(),
+        "worldview": "de-facto",
+        "layers": ",".join(DEFAULT_LAYERS),
+    }
 
 
 def test_map_reruns_on_clicks_only_and_loads_nothing_from_a_cdn() -> None:
     args = map_args(open_app())
-    assert set(args["returned_objects"]) <= {"last_active_drawing", "last_object_clicked",
-                                             "last_object_clicked_tooltip"}
+    assert set(args["returned_objects"]) <= {
+        "last_active_drawing",
+        "last_object_clicked",
+        "last_object_clicked_tooltip",
+    }
     assert not {"bounds", "zoom", "center"} & set(args["returned_objects"])
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith("data:") for link in links), links
@@ -119,19 +128,24 @@ def test_a_link_reopens_its_view() -> None:
     assert not at.warning
     assert at.sidebar.date_input(key="day").value == date(2015, 1, 23)
     assert at.sidebar.radio(key="worldview").value == "de-jure"
-    assert [n for n in LAYER_NAMES if at.sidebar.toggle(key=f"layer:{n}").value] == \
-        ["territories", "places"]
+    assert [n for n in LAYER_NAMES if at.sidebar.toggle(key=f"layer:{n}").value] == [
+        "territories",
+        "places",
+    ]
     assert url(at) == {"date": "2015-01-23", "worldview": "de-jure", "layers": "territories,places"}
 
 
-@pytest.mark.parametrize("params", [
-    {"date": "2015-13-45"},
-    {"date": "1800-01-01"},
-    {"date": "<script>alert(1)</script>"},
-    {"worldview": "klingon"},
-    {"layers": "territories,satellite"},
-    {"date": "x", "worldview": "y", "layers": "z"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": "2015-13-45"},
+        {"date": "1800-01-01"},
+        {"date": "<script>alert(1)</script>"},
+        {"worldview": "klingon"},
+        {"layers": "territories,satellite"},
+        {"date": "x", "worldview": "y", "layers": "z"},
+    ],
+)
 def test_a_bad_link_falls_back_with_a_notice(params: dict[str, str]) -> None:
     at = open_app(**params)
     no_errors(at)
@@ -157,10 +171,18 @@ def test_controls_write_the_view_to_the_link() -> None:
 def test_key_dates_jump_the_date_control() -> None:
     at = open_app()
     picks = at.sidebar.selectbox(key="key_date")
-    assert {date(2008, 8, 26), date(2009, 12, 16), date(2014, 3, 31), date(2014, 11, 24),
-            date(2015, 1, 23), date(2018, 5, 29)} <= set(picks.options_values
-                                                         if hasattr(picks, "options_values") else
-                                                         [date.fromisoformat(o[:10]) for o in picks.options])
+    assert {
+        date(2008, 8, 26),
+        date(2009, 12, 16),
+        date(2014, 3, 31),
+        date(2014, 11, 24),
+        date(2015, 1, 23),
+        date(2018, 5, 29),
+    } <= set(
+        picks.options_values
+        if hasattr(picks, "options_values")
+        else [date.fromisoformat(o[:10]) for o in picks.options]
+    )
     picks.set_value(date(2015, 1, 23))
     at.run()
     no_errors(at)
@@ -212,12 +234,24 @@ def test_clicking_a_treaty_link_opens_the_treaties_of_its_two_capitals() -> None
     at = open_app(date="2015-06-01")
     places = default_record().places
     capital = lambda entity: places[default_record().entities[entity].capital]  # noqa: E731
-    moscow_to_sukhumi = [[capital("RUS").lon, capital("RUS").lat], [39.0, 50.0],
-                         [capital("ABK").lon, capital("ABK").lat]]
-    line = {"type": "Feature", "properties": {},
-            "geometry": {"type": "LineString", "coordinates": moscow_to_sukhumi}}
-    click(at, {"last_active_drawing": line, "last_object_clicked": {"lat": 50, "lng": 39},
-               "last_object_clicked_tooltip": "Russia – Abkhazia: 5 treaties"})
+    moscow_to_sukhumi = [
+        [capital("RUS").lon, capital("RUS").lat],
+        [39.0, 50.0],
+        [capital("ABK").lon, capital("ABK").lat],
+    ]
+    line = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "LineString", "coordinates": moscow_to_sukhumi},
+    }
+    click(
+        at,
+        {
+            "last_active_drawing": line,
+            "last_object_clicked": {"lat": 50, "lng": 39},
+            "last_object_clicked_tooltip": "Russia – Abkhazia: 5 treaties",
+        },
+    )
     no_errors(at)
     treaties = section(panel_html(at), "treaties")
     assert 'data-item="RUS+ABK"' in panel_html(at)
@@ -226,9 +260,19 @@ def test_clicking_a_treaty_link_opens_the_treaties_of_its_two_capitals() -> None
 
 def test_a_tooltip_names_what_has_no_id() -> None:
     at = open_app(date="2015-06-01")
-    marker = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
-    click(at, {"last_active_drawing": marker, "last_object_clicked": {"lat": 0, "lng": 0},
-               "last_object_clicked_tooltip": "Nauruhalo: recognises both"})
+    marker = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [0, 0]},
+    }
+    click(
+        at,
+        {
+            "last_active_drawing": marker,
+            "last_object_clicked": {"lat": 0, "lng": 0},
+            "last_object_clicked_tooltip": "Nauruhalo: recognises both",
+        },
+    )
     assert 'data-item="NRU"' in panel_html(at)
 
 
@@ -245,10 +289,34 @@ def test_the_panel_escapes_everything_and_links_only_web_urls() -> None:
     import app
 
     evil = "<script>alert(1)</script> *bold* [x](javascript:alert(1))"
-    panel = Details("X<1>", "territory", evil, evil, (
-        Section("s\"x", evil, (Fact(evil, evil, None, (
-            Source(evil, url="javascript:alert(1)"), Source(evil, url="https://example.org/?a=1&b=<2>"),
-            Source(evil, document=evil)), evil),), evil),), (Source(evil, url="data:text/html,hi"),), evil)
+    panel = Details(
+        "X<1>",
+        "territory",
+        evil,
+        evil,
+        (
+            Section(
+                's"x',
+                evil,
+                (
+                    Fact(
+                        evil,
+                        evil,
+                        None,
+                        (
+                            Source(evil, url="javascript:alert(1)"),
+                            Source(evil, url="https://example.org/?a=1&b=<2>"),
+                            Source(evil, document=evil),
+                        ),
+                        evil,
+                    ),
+                ),
+                evil,
+            ),
+        ),
+        (Source(evil, url="data:text/html,hi"),),
+        evil,
+    )
     text = app.details_html(panel)
     assert "<script>" not in text
     assert re.findall(r'href="([^"]*)"', text) == ["https://example.org/?a=1&amp;b=&lt;2&gt;"]
@@ -262,8 +330,14 @@ def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Ca
     found: dict[str, Callable[[], Any]] = {}
     original = MediaFileManager.add_deferred
 
-    def spy(self: MediaFileManager, callable_: Callable[[], Any], mimetype: str | None,
-            coordinates: str, file_name: str | None = None, **kwargs: Any) -> str:
+    def spy(
+        self: MediaFileManager,
+        callable_: Callable[[], Any],
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kwargs: Any,
+    ) -> str:
         found[file_name or coordinates] = callable_
         return original(self, callable_, mimetype, coordinates, file_name=file_name, **kwargs)
 
@@ -279,12 +353,19 @@ def test_downloads_hold_the_current_view(deferred_downloads: dict[str, Callable[
     at = open_app(date="2015-01-23", worldview="de-jure", layers="territories")
     no_errors(at)
     stem = "geomap-2015-01-23-de-jure"
-    assert {f"{stem}.html", f"{stem}.geojson", f"{stem}-facts.json", "geomap-record.json",
-            "geomap-recognitions.csv"} <= set(deferred_downloads)
+    assert {
+        f"{stem}.html",
+        f"{stem}.geojson",
+        f"{stem}-facts.json",
+        "geomap-record.json",
+        "geomap-recognitions.csv",
+    } <= set(deferred_downloads)
     snapshot = as_of(date(2015, 1, 23), "de-jure")
 
     page = text_of(deferred_downloads[f"{stem}.html"]())
-    assert page == render_html(snapshot, ["territories"], None)  # exactly what `geomap export` writes
+    assert page == render_html(
+        snapshot, ["territories"], None
+    )  # exactly what `geomap export` writes
 
     geojson = json.loads(text_of(deferred_downloads[f"{stem}.geojson"]()))
     assert geojson == json.loads(render_geojson(snapshot))
@@ -298,7 +379,9 @@ def test_downloads_hold_the_current_view(deferred_downloads: dict[str, Callable[
     assert len(record["recognitions"]) == len(default_record().recognitions)
     assert record["recognitions"][0]["sources"][0]["title"]
 
-    rows = list(csv.DictReader(io.StringIO(text_of(deferred_downloads["geomap-recognitions.csv"]()))))
+    rows = list(
+        csv.DictReader(io.StringIO(text_of(deferred_downloads["geomap-recognitions.csv"]())))
+    )
     tuvalu = next(r for r in rows if r["id"] == "tuv-abk")
     assert tuvalu["withdrawn"] == "2014-03-31" and tuvalu["of_name"] == "Abkhazia"
 
@@ -318,7 +401,8 @@ def test_chart_marks_the_chosen_date_and_timeline_stops_there() -> None:
 
 
 def test_a_day_already_shown_replays_its_map_without_building_it(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Switching back to a day is a replay of the prepared map component; st_folium sends
     the same map whether or not it renders the page first (app.py passes render=False)."""
     built: list[date] = []
@@ -342,8 +426,14 @@ def test_a_day_already_shown_replays_its_map_without_building_it(
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
     for render in (True, False):
         m = make_offline(real_build(as_of(date(2015, 1, 23), "de-facto")))
-        st_folium(m, key="map", height=720, use_container_width=True,
-                  returned_objects=["last_active_drawing"], render=render)
+        st_folium(
+            m,
+            key="map",
+            height=720,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            render=render,
+        )
     with_render, without = ({k: v for k, v in s.items() if k != "on_change"} for s in sent)
     assert with_render == without
 

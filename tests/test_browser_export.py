@@ -52,8 +52,12 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Exporter:
     folder = tmp_path_factory.mktemp("export")
     made: dict[tuple[Any, ...], Path] = {}
 
-    def make(day: str = "2015-01-23", worldview: str = "de-facto", record: Any = None,
-             name: str | None = None) -> Path:
+    def make(
+        day: str = "2015-01-23",
+        worldview: str = "de-facto",
+        record: Any = None,
+        name: str | None = None,
+    ) -> Path:
         key = (day, worldview, id(record))
         if key not in made:
             path = folder / (name or f"{worldview}-{day}.html")
@@ -68,8 +72,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Exporter:
 
 
 @pytest.mark.parametrize("territory", ["ABK", "SOS", "GEO", "RUS"])
-def test_draws_the_territory(territory: str, exported: Exporter,
-                             offline_page: OfflinePage) -> None:
+def test_draws_the_territory(territory: str, exported: Exporter, offline_page: OfflinePage) -> None:
     page = open_map(offline_page, exported())
     show(page)
     boxes = [p.bounding_box() for p in page.locator(f"path.geomap-{territory}").all()]
@@ -77,8 +80,9 @@ def test_draws_the_territory(territory: str, exported: Exporter,
     assert any(b and b["width"] > 0 and b["height"] > 0 for b in boxes)
 
 
-def test_hovering_abkhazia_shows_its_tooltip(exported: Exporter, offline_page: OfflinePage,
-                                             screenshot_dir: Path) -> None:
+def test_hovering_abkhazia_shows_its_tooltip(
+    exported: Exporter, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
     page = open_map(offline_page, exported())
     show(page)
     hover_inside(page, "path.geomap-territory.geomap-ABK")
@@ -88,9 +92,9 @@ def test_hovering_abkhazia_shows_its_tooltip(exported: Exporter, offline_page: O
     page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-tooltip.png"))
 
 
-def test_clicking_abkhazia_shows_the_popup_with_sources(exported: Exporter,
-                                                        offline_page: OfflinePage,
-                                                        screenshot_dir: Path) -> None:
+def test_clicking_abkhazia_shows_the_popup_with_sources(
+    exported: Exporter, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
     page = open_map(offline_page, exported())
     show(page)
     click_inside(page, "path.geomap-territory.geomap-ABK")
@@ -104,8 +108,9 @@ def test_clicking_abkhazia_shows_the_popup_with_sources(exported: Exporter,
     page.screenshot(path=str(screenshot_dir / "de-facto-2015-01-23-popup.png"))
 
 
-def test_the_legend_and_title_are_visible(exported: Exporter, offline_page: OfflinePage,
-                                          screenshot_dir: Path) -> None:
+def test_the_legend_and_title_are_visible(
+    exported: Exporter, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
     page = open_map(offline_page, exported())
     assert page.locator("#geomap-legend").is_visible()
     title = page.locator("#geomap-title, .geomap-title").first
@@ -118,8 +123,9 @@ def test_the_legend_and_title_are_visible(exported: Exporter, offline_page: Offl
 
 
 @pytest.mark.parametrize(("day", "drawn"), [("2015-01-23", True), ("2014-11-01", False)])
-def test_the_alliance_link_exists_only_once_signed(day: str, drawn: bool, exported: Exporter,
-                                                   offline_page: OfflinePage) -> None:
+def test_the_alliance_link_exists_only_once_signed(
+    day: str, drawn: bool, exported: Exporter, offline_page: OfflinePage
+) -> None:
     """Russia–Abkhazia is one link on both days (the 2008 treaties bind them already); only
     once the alliance is signed does that link carry it."""
     page = open_map(offline_page, exported(day))
@@ -153,7 +159,8 @@ LEGEND_LAYOUT = """() => {
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (1200, 760), (1280, 900)])
 def test_the_legend_fits_between_the_zoom_buttons_and_the_scale(
-        width: int, height: int, exported: Exporter, offline_page: OfflinePage) -> None:
+    width: int, height: int, exported: Exporter, offline_page: OfflinePage
+) -> None:
     page = offline_page.page
     page.set_viewport_size({"width": width, "height": height})
     page = open_map(offline_page, exported())
@@ -165,8 +172,9 @@ def test_the_legend_fits_between_the_zoom_buttons_and_the_scale(
     assert layout["behind"] == 2  # the legend and the scale, nothing peeking out
 
 
-def test_switching_a_layer_off_takes_its_legend_section(exported: Exporter,
-                                                        offline_page: OfflinePage) -> None:
+def test_switching_a_layer_off_takes_its_legend_section(
+    exported: Exporter, offline_page: OfflinePage
+) -> None:
     page = open_map(offline_page, exported())
     section = page.locator('#geomap-legend section[data-layer="alliances"]')
     assert section.is_visible()
@@ -178,13 +186,16 @@ def test_switching_a_layer_off_takes_its_legend_section(exported: Exporter,
 
 
 def test_each_polygon_is_drawn_once_and_the_world_fills_in_without_territories(
-        exported: Exporter, offline_page: OfflinePage) -> None:
+    exported: Exporter, offline_page: OfflinePage
+) -> None:
     """The world layer leaves the territories layer's polygons to it, and draws them itself
     (in their stance colours) while the reader has the territories layer switched off."""
     page = open_map(offline_page, exported())
     focal = ["ABK", "SOS", "GEO", "RUS"]
     drawn = "ids => ids.map(id => document.querySelectorAll('path.geomap-' + id).length)"
-    world = "ids => ids.map(id => document.querySelectorAll('path.geomap-country.geomap-' + id).length)"
+    world = (
+        "ids => ids.map(id => document.querySelectorAll('path.geomap-country.geomap-' + id).length)"
+    )
     assert page.evaluate(drawn, focal) == [1, 1, 1, 1]
     page.hover(".leaflet-control-layers")
     page.locator(".leaflet-control-layers").get_by_text("Territories", exact=True).click()
@@ -195,9 +206,9 @@ def test_each_polygon_is_drawn_once_and_the_world_fills_in_without_territories(
     assert page.evaluate(drawn, focal) == [1, 1, 1, 1]
 
 
-def test_a_popup_opens_clear_of_the_title_and_the_legend(exported: Exporter,
-                                                         offline_page: OfflinePage,
-                                                         screenshot_dir: Path) -> None:
+def test_a_popup_opens_clear_of_the_title_and_the_legend(
+    exported: Exporter, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
     """At 1200x760 Abkhazia's popup used to open under the title box."""
     offline_page.page.set_viewport_size({"width": 1200, "height": 760})
     page = open_map(offline_page, exported())
@@ -237,18 +248,23 @@ SAME_AS_LEAFLET = """() => {
 }"""
 
 
-@pytest.mark.parametrize(("view", "zoom"), [((42.3, 43.4), 6), ((42.3, 43.4), 2),
-                                            ((42.3, 43.4), 9), ((-10.0, -52.0), 6)],
-                         ids=["opening view", "world", "Caucasus close up", "panned to Brazil"])
-def test_our_shapes_project_leaflets_points_when_in_view(view: tuple[float, float], zoom: int,
-                                                         exported: Exporter,
-                                                         offline_page: OfflinePage) -> None:
+@pytest.mark.parametrize(
+    ("view", "zoom"),
+    [((42.3, 43.4), 6), ((42.3, 43.4), 2), ((42.3, 43.4), 9), ((-10.0, -52.0), 6)],
+    ids=["opening view", "world", "Caucasus close up", "panned to Brazil"],
+)
+def test_our_shapes_project_leaflets_points_when_in_view(
+    view: tuple[float, float], zoom: int, exported: Exporter, offline_page: OfflinePage
+) -> None:
     """Each shape's pixel bounds and, once it is in view, its points are exactly those
     Leaflet's own `_projectLatlngs` gives; shapes out of view wait, and panning to one
     draws it."""
     page = open_map(offline_page, exported())
-    page.evaluate("([view, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
-                  ".setView(view, zoom, {animate: false})", [list(view), zoom])
+    page.evaluate(
+        "([view, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
+        ".setView(view, zoom, {animate: false})",
+        [list(view), zoom],
+    )
     result = page.evaluate(SAME_AS_LEAFLET)
     assert result["differ"] == []
     assert len(result["projected"]) + len(result["waiting"]) > 250
@@ -261,8 +277,9 @@ def test_our_shapes_project_leaflets_points_when_in_view(view: tuple[float, floa
 
 
 @pytest.mark.parametrize("line", sorted(BORDER_VIEWS))
-def test_shared_borders_stay_shared_as_drawn(line: str, exported: Exporter,
-                                             offline_page: OfflinePage) -> None:
+def test_shared_borders_stay_shared_as_drawn(
+    line: str, exported: Exporter, offline_page: OfflinePage
+) -> None:
     """Leaflet simplifies each path on its own; the territories and their lines are drawn
     unsimplified, so every drawn point of a disputed line is a drawn point of both
     neighbours at every zoom: no sliver opens between them."""
@@ -282,8 +299,9 @@ AS_GEOJSON = """ids => {
 }"""
 
 
-def test_our_shapes_give_back_the_display_geometry(exported: Exporter,
-                                                   offline_page: OfflinePage) -> None:
+def test_our_shapes_give_back_the_display_geometry(
+    exported: Exporter, offline_page: OfflinePage
+) -> None:
     """`toGeoJSON` (streamlit-folium sends it on a click) rebuilds each shape vertex for
     vertex: a polygon, one with a hole (South Africa), islands (Greece), a line."""
     display = pd.concat([display_boundaries(), display_disputed_lines()]).set_index("id")
@@ -298,16 +316,19 @@ def test_our_shapes_give_back_the_display_geometry(exported: Exporter,
     assert len(shapely.geometry.shape(found["ZAF"]["geometry"]).interiors) == 1
 
 
-def test_the_page_decodes_seven_decimals_at_the_antimeridian(exported: Exporter,
-                                                            offline_page: OfflinePage) -> None:
+def test_the_page_decodes_seven_decimals_at_the_antimeridian(
+    exported: Exporter, offline_page: OfflinePage
+) -> None:
     """Steps beyond 31 bits (1.79e9 units of 1e-7 degree) come back exact, not wrapped."""
     corners = [(179.1234567, -85.0000001), (-179.9999999, 84.9999999)]
-    feature = {"properties": {"id": "x"},
-               "geometry": encode_geometry(shapely.LineString(corners))}
+    feature = {"properties": {"id": "x"}, "geometry": encode_geometry(shapely.LineString(corners))}
     assert feature["geometry"]["scale"] == 10_000_000
     page = open_map(offline_page, exported())
-    decoded = page.evaluate("""feature => window.geomapShapes({features: [feature]}, {})
-        .getLayers()[0].getLatLngs().map(p => [p.lng, p.lat])""", feature)
+    decoded = page.evaluate(
+        """feature => window.geomapShapes({features: [feature]}, {})
+        .getLayers()[0].getLatLngs().map(p => [p.lng, p.lat])""",
+        feature,
+    )
     assert decoded == [list(corner) for corner in corners]
 
 
@@ -331,8 +352,13 @@ def recognising_un_members(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize(("day", "recognisers"), [("2008-08-01", []), ("2015-01-23", ["RUS"])])
-def test_recognising_states_on_the_day(day: str, recognisers: list[str], exported: Exporter,
-                                       offline_page: OfflinePage, screenshot_dir: Path) -> None:
+def test_recognising_states_on_the_day(
+    day: str,
+    recognisers: list[str],
+    exported: Exporter,
+    offline_page: OfflinePage,
+    screenshot_dir: Path,
+) -> None:
     """Before Russia's recognition (2008-08-26) no UN member is coloured as recognising."""
     page = open_map(offline_page, exported(day))
     show(page, WORLD)
@@ -343,16 +369,18 @@ def test_recognising_states_on_the_day(day: str, recognisers: list[str], exporte
 
 
 @pytest.mark.parametrize("worldview", ["de-jure", "recognising"])
-def test_other_worldviews_open_cleanly(worldview: str, exported: Exporter,
-                                       offline_page: OfflinePage, screenshot_dir: Path) -> None:
+def test_other_worldviews_open_cleanly(
+    worldview: str, exported: Exporter, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
     page = open_map(offline_page, exported(worldview=worldview))
     show(page)
     assert page.locator("path.geomap-ABK").count() > 0
     page.screenshot(path=str(screenshot_dir / f"{worldview}-2015-01-23-caucasus.png"))
 
 
-def test_nothing_was_requested_from_the_network(exported: Exporter,
-                                                offline_page: OfflinePage) -> None:
+def test_nothing_was_requested_from_the_network(
+    exported: Exporter, offline_page: OfflinePage
+) -> None:
     """Load, pan the world, hover and click: zero requests leave the machine."""
     page = open_map(offline_page, exported())
     show(page, WORLD)
@@ -365,15 +393,21 @@ def test_nothing_was_requested_from_the_network(exported: Exporter,
 
 # --- escaping: hostile strings in the record stay text ---------------------------------------
 
-PAYLOAD = ("<script>window.__xss=1;alert('script')</script>"
-           "<img src=x onerror=\"window.__xss=1;alert('img')\">"
-           "</script><script>window.__xss=1</script>"
-           "${window.__xss=1}`+(window.__xss=1)+`"
-           "\"><svg onload=\"window.__xss=1\">'-(window.__xss=1)-'")
-HOSTILE_URLS = ("javascript:window.__xss=1;alert('url')", " JaVaScRiPt:window.__xss=1",
-                "data:text/html,<script>window.__xss=1</script>")
-TOML_STRING_FIELDS = re.compile(r'^(name|short_name|note|title|publisher|body|unit) = ".*"$',
-                                re.MULTILINE)
+PAYLOAD = (
+    "<script>window.__xss=1;alert('script')</script>"
+    "<img src=x onerror=\"window.__xss=1;alert('img')\">"
+    "</script><script>window.__xss=1</script>"
+    "${window.__xss=1}`+(window.__xss=1)+`"
+    '"><svg onload="window.__xss=1">\'-(window.__xss=1)-\''
+)
+HOSTILE_URLS = (
+    "javascript:window.__xss=1;alert('url')",
+    " JaVaScRiPt:window.__xss=1",
+    "data:text/html,<script>window.__xss=1</script>",
+)
+TOML_STRING_FIELDS = re.compile(
+    r'^(name|short_name|note|title|publisher|body|unit) = ".*"$', re.MULTILINE
+)
 
 
 def hostile_record(folder: Path) -> Any:
@@ -388,12 +422,17 @@ def hostile_record(folder: Path) -> Any:
         text = file.read_text(encoding="utf-8")
         text = TOML_STRING_FIELDS.sub(
             lambda m: f"{m.group(1)} = {json.dumps(m.group(0).split(' = ', 1)[1][1:-1] + PAYLOAD)}",
-            text)
-        text = text.replace('{ title = "Test source"', "{ title = " + json.dumps("Test source" + PAYLOAD))
+            text,
+        )
+        text = text.replace(
+            '{ title = "Test source"', "{ title = " + json.dumps("Test source" + PAYLOAD)
+        )
         file.write_text(text, encoding="utf-8")
     bad = copy / "entities.toml"
     original = bad.read_text(encoding="utf-8")
-    bad.write_text(original.replace("https://example.org/fact", HOSTILE_URLS[0], 1), encoding="utf-8")
+    bad.write_text(
+        original.replace("https://example.org/fact", HOSTILE_URLS[0], 1), encoding="utf-8"
+    )
     with pytest.raises(RecordError):
         load_record(copy)
     bad.write_text(original, encoding="utf-8")
@@ -405,15 +444,22 @@ def _with_hostile_urls(value: Any) -> Any:
     if isinstance(value, Source):
         return value
     if isinstance(value, tuple) and value and all(isinstance(v, Source) for v in value):
-        return value + tuple(dataclasses.replace(value[0], title=f"hostile {url}", url=url)
-                             for url in HOSTILE_URLS)
+        return value + tuple(
+            dataclasses.replace(value[0], title=f"hostile {url}", url=url) for url in HOSTILE_URLS
+        )
     if isinstance(value, tuple):
         return tuple(_with_hostile_urls(v) for v in value)
     if isinstance(value, dict):
         return {k: _with_hostile_urls(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value):
-        return dataclasses.replace(value, **{f.name: _with_hostile_urls(getattr(value, f.name))
-                                             for f in dataclasses.fields(value) if f.init})
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: _with_hostile_urls(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
     return value
 
 
@@ -435,8 +481,8 @@ OPEN_EVERYTHING = """() => {
 
 @pytest.mark.parametrize("day", ["2015-01-23", "2009-01-01"])
 def test_hostile_strings_never_run_and_no_javascript_link_exists(
-        day: str, exported: Exporter, offline_page: OfflinePage, tmp_path: Path,
-        screenshot_dir: Path) -> None:
+    day: str, exported: Exporter, offline_page: OfflinePage, tmp_path: Path, screenshot_dir: Path
+) -> None:
     record = hostile_record(tmp_path)
     assert PAYLOAD in record.entities["ABK"].name
     page = open_map(offline_page, exported(day, record=record, name=f"hostile-{day}.html"))
@@ -452,5 +498,6 @@ def test_hostile_strings_never_run_and_no_javascript_link_exists(
     assert page.locator('a[href^="javascript:" i], a[href^=" javascript:" i]').count() == 0
     assert page.evaluate(CITED_LINKS_NOT_WEB) == []
     assert page.locator(".leaflet-container script, .leaflet-container iframe").count() == 0
-    assert "window.__xss" in page.locator(".leaflet-popup-content").first.inner_text(), \
+    assert "window.__xss" in page.locator(".leaflet-popup-content").first.inner_text(), (
         "the payload should be shown as text"
+    )

@@ -21,8 +21,12 @@ def facts_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 def test_console_script_prints_the_documented_shape() -> None:
     geomap = Path(sys.executable).with_name("geomap")
-    out = subprocess.run([str(geomap), "facts", "--as-of", "2015-01-23", "--format", "json"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [str(geomap), "facts", "--as-of", "2015-01-23", "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     data = json.loads(out)
     assert data["as_of"] == "2015-01-23" and data["worldview"] == "de-facto"
     abkhazia = next(t for t in data["territories"] if t["id"] == "ABK")
@@ -33,18 +37,30 @@ def test_console_script_prints_the_documented_shape() -> None:
     assert russia["iso3"] == "RUS" and russia["since"] == "2008-08-26" and russia["sources"]
     assert {"Georgia", "Russia", "South Ossetia"} <= {t["name"] for t in data["territories"]}
     for treaty in data["treaties"]:
-        assert set(treaty) >= {"name", "parties", "signed", "in_force", "stage", "obligations",
-                               "sources"}
+        assert set(treaty) >= {
+            "name",
+            "parties",
+            "signed",
+            "in_force",
+            "stage",
+            "obligations",
+            "sources",
+        }
         assert treaty["signed"] <= "2015-01-23" and treaty["sources"]
 
 
-def test_alliance_is_signed_but_not_in_force_on_duma_day(capsys: pytest.CaptureFixture[str]) -> None:
+def test_alliance_is_signed_but_not_in_force_on_duma_day(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     data = facts_json(capsys, "--as-of", "2015-01-23")
-    alliance = next(t for t in data["treaties"]
-                    if t["signed"] == "2014-11-24" and "Abkhazia" in t["parties"])
+    alliance = next(
+        t for t in data["treaties"] if t["signed"] == "2014-11-24" and "Abkhazia" in t["parties"]
+    )
     assert alliance["in_force"] is None and alliance["stage"] in ("partly_ratified", "ratified")
     assert "mutual_defence" in alliance["obligations"]
-    assert any(r["body"] == "State Duma" and r["date"] == "2015-01-23" for r in alliance["ratified"])
+    assert any(
+        r["body"] == "State Duma" and r["date"] == "2015-01-23" for r in alliance["ratified"]
+    )
 
 
 def test_no_un_member_recognises_before_the_war(capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,9 +19,13 @@ from geodata.view import View, parse_view
 from geodata.worldviews import Worldview
 
 MINI = load_record(Path(__file__).parent / "data" / "mini_record")
-RANGE = {"first": date(1991, 1, 5), "last": date(2024, 1, 1), "default_day": date(2024, 1, 1),
-         "layer_names": ("territories", "recognition", "places"),
-         "default_layers": ("territories", "recognition")}
+RANGE = {
+    "first": date(1991, 1, 5),
+    "last": date(2024, 1, 1),
+    "default_day": date(2024, 1, 1),
+    "layer_names": ("territories", "recognition", "places"),
+    "default_layers": ("territories", "recognition"),
+}
 
 
 @pytest.mark.parametrize("module", [geodata.details, geodata.timeline, geodata.view])
@@ -46,8 +50,11 @@ def test_recognition_steps_follow_the_record() -> None:
     assert count_on("ABK", date(2012, 1, 1)) == 6  # with Vanuatu and Tuvalu
     assert count_on("SOS", date(2012, 1, 1)) == 5  # Vanuatu never recognised South Ossetia
     assert count_on("ABK", date(2019, 1, 1)) == 5  # Syria
-    consecutive = [(a.count, b.count) for a, b in zip(recognition_steps(), recognition_steps()[1:])
-                   if a.territory == b.territory]
+    consecutive = [
+        (a.count, b.count)
+        for a, b in zip(recognition_steps(), recognition_steps()[1:])
+        if a.territory == b.territory
+    ]
     assert all(a != b for a, b in consecutive), "a step that does not change the count"
 
 
@@ -136,15 +143,18 @@ def test_missing_parameters_take_defaults_silently() -> None:
     assert notices == []
 
 
-@pytest.mark.parametrize(("params", "word"), [
-    ({"date": "2015-02-30"}, "date"),
-    ({"date": "1800-01-01"}, "outside the record"),
-    ({"date": "20150123"}, "YYYY-MM-DD"),
-    ({"date": "<script>" * 50}, "…"),
-    ({"worldview": "klingon"}, "worldview"),
-    ({"layers": "territories,tiles"}, "tiles"),
-    ({"zoom": "3"}, "zoom"),
-])
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [
+        ({"date": "2015-02-30"}, "date"),
+        ({"date": "1800-01-01"}, "outside the record"),
+        ({"date": "20150123"}, "YYYY-MM-DD"),
+        ({"date": "<script>" * 50}, "…"),
+        ({"worldview": "klingon"}, "worldview"),
+        ({"layers": "territories,tiles"}, "tiles"),
+        ({"zoom": "3"}, "zoom"),
+    ],
+)
 def test_bad_parameters_fall_back_with_a_notice(params: dict[str, str], word: str) -> None:
     view, notices = parse_view(params, **RANGE)
     default, _ = parse_view({}, **RANGE)
@@ -185,7 +195,10 @@ def test_a_link_between_two_capitals_is_their_pair() -> None:
     snapshot = as_of(date(2015, 6, 1))
     record = snapshot.record
     moscow, sukhumi = (record.places[record.entities[e].capital] for e in ("RUS", "ABK"))
-    assert link_between(snapshot, (moscow.lon, moscow.lat), (sukhumi.lon + 360, sukhumi.lat)) == "RUS+ABK"
+    assert (
+        link_between(snapshot, (moscow.lon, moscow.lat), (sukhumi.lon + 360, sukhumi.lat))
+        == "RUS+ABK"
+    )
     assert link_between(snapshot, (0.0, 0.0), (sukhumi.lon, sukhumi.lat)) is None
     pair = details(snapshot, "RUS+ABK")
     assert pair.kind == "pair" and pair.title == "Russia – Abkhazia"

@@ -76,7 +76,9 @@ def test_tiny_states_are_present_and_not_degenerate(display: gpd.GeoDataFrame) -
     committed = load_boundaries().set_index("id").geometry
     for state in ("NRU", "TUV", "VUT", "VAT", "MCO", "SMR", "MDV", "SGP"):
         assert by_id[state].is_valid and by_id[state].area > 0, state
-        assert shapely.get_num_geometries(by_id[state]) == shapely.get_num_geometries(committed[state]), state
+        assert shapely.get_num_geometries(by_id[state]) == shapely.get_num_geometries(
+            committed[state]
+        ), state
 
 
 def test_russia_stays_within_the_antimeridian(display: gpd.GeoDataFrame) -> None:

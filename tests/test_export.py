@@ -17,19 +17,28 @@ from layers import assets, export
 from layers.cli import main
 from layers.export import RANDOM_ID, map_to_html, write_atomic
 
-ABKHAZIA = {"type": "Feature", "properties": {"name": "Abkhazia"},
-            "geometry": {"type": "Polygon",
-                         "coordinates": [[[40, 43], [41.5, 43], [41.5, 43.5], [40, 43.5], [40, 43]]]}}
+ABKHAZIA = {
+    "type": "Feature",
+    "properties": {"name": "Abkhazia"},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[40, 43], [41.5, 43], [41.5, 43.5], [40, 43.5], [40, 43]]],
+    },
+}
 
 
 def sample_map() -> folium.Map:
     """Every kind of element our layers use: GeoJSON with tooltip and popup, markers, lines."""
     m = folium.Map(location=[42.5, 43], zoom_start=6, tiles=None)
     group = folium.FeatureGroup(name="territories").add_to(m)
-    folium.GeoJson({"type": "FeatureCollection", "features": [ABKHAZIA]},
-                   tooltip=folium.GeoJsonTooltip(["name"]),
-                   popup=folium.GeoJsonPopup(["name"])).add_to(group)
-    folium.Marker([43.25, 41.4], popup=folium.Popup("<b>Sukhumi</b>"), tooltip="Sukhumi").add_to(group)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [ABKHAZIA]},
+        tooltip=folium.GeoJsonTooltip(["name"]),
+        popup=folium.GeoJsonPopup(["name"]),
+    ).add_to(group)
+    folium.Marker([43.25, 41.4], popup=folium.Popup("<b>Sukhumi</b>"), tooltip="Sukhumi").add_to(
+        group
+    )
     folium.PolyLine([[55.75, 37.62], [43.0, 41.02]], popup="treaty").add_to(m)
     folium.LayerControl().add_to(m)
     return m
@@ -60,7 +69,8 @@ def test_folium_element_created_during_render_is_reported() -> None:
 
     class LateChild(folium.MacroElement):
         _template = folium.template.Template(
-            "{% macro script(this, kwargs) %}var {{ this.late.get_name() }} = 1;{% endmacro %}")
+            "{% macro script(this, kwargs) %}var {{ this.late.get_name() }} = 1;{% endmacro %}"
+        )
 
         def render(self, **kwargs: object) -> None:
             self.late = folium.MacroElement()
@@ -79,8 +89,15 @@ def test_page_loads_nothing_from_the_network() -> None:
     page = map_to_html(sample_map())
     assert assets.remote_asset_urls(page) == []
     assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']?(https?:)?//", page, re.I)
-    for cdn in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers",
-                "cdn.jsdelivr", "cdnjs"):
+    for cdn in (
+        "jquery",
+        "bootstrap",
+        "font-awesome",
+        "fontawesome",
+        "awesome-markers",
+        "cdn.jsdelivr",
+        "cdnjs",
+    ):
         assert cdn not in page.lower()
     # Leaflet and our shim inlined as literal tags, not as data: URIs (faster to parse)
     assert "data:text/javascript" not in page and "data:text/css" not in page
@@ -103,11 +120,14 @@ def test_a_layer_pulling_a_cdn_fails_loudly_unless_tiles_were_chosen() -> None:
     assert "Control.FullScreen" in map_to_html(m, online=True)
 
 
-@pytest.mark.parametrize("tag", [
-    '<script src="https://cdn.example/x.js"></script>',
-    "<link rel='stylesheet' href='//cdn.example/x.css'>",
-    "<style>@import url(http://cdn.example/y.css);</style>",
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<script src="https://cdn.example/x.js"></script>',
+        "<link rel='stylesheet' href='//cdn.example/x.css'>",
+        "<style>@import url(http://cdn.example/y.css);</style>",
+    ],
+)
 def test_remote_assets_are_recognised(tag: str) -> None:
     with pytest.raises(assets.OfflineAssetError):
         assets.assert_offline(f"<html><head>{tag}</head></html>")
@@ -140,8 +160,9 @@ def test_write_creates_a_readable_file(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-def test_failure_mid_write_leaves_the_old_file_intact(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_write_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "map.html"
     target.write_bytes(b"old complete map")
     os.chmod(target, 0o640)
@@ -161,8 +182,9 @@ def test_failure_mid_write_leaves_the_old_file_intact(tmp_path: Path,
     assert stat.S_IMODE(target.stat().st_mode) == 0o640, "an existing file keeps its mode"
 
 
-def test_failure_while_rendering_writes_nothing(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_rendering_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "map.html"
     target.write_bytes(b"old")
 
@@ -187,16 +209,20 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--worldview", "martian"], "invalid choice: 'martian'"),
-    (["--as-of", "23/01/2015"], "write it as YYYY-MM-DD"),
-    (["--as-of", "2015-02-30"], "write it as YYYY-MM-DD"),
-    (["--layers", "territories,dragons"], "unknown layer 'dragons'"),
-    (["--tiles", "NoSuch.Provider"], "unknown tile layer"),
-    (["--format", "pdf"], "invalid choice: 'pdf'"),
-])
-def test_bad_input_gives_one_line_and_exit_2(args: list[str], expected: str, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--worldview", "martian"], "invalid choice: 'martian'"),
+        (["--as-of", "23/01/2015"], "write it as YYYY-MM-DD"),
+        (["--as-of", "2015-02-30"], "write it as YYYY-MM-DD"),
+        (["--layers", "territories,dragons"], "unknown layer 'dragons'"),
+        (["--tiles", "NoSuch.Provider"], "unknown tile layer"),
+        (["--format", "pdf"], "invalid choice: 'pdf'"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(
+    args: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "map.html"
     code, err = run_cli(["export", *args, "-o", str(target)], capsys)
     assert code == 2
@@ -206,8 +232,9 @@ def test_bad_input_gives_one_line_and_exit_2(args: list[str], expected: str, tmp
 
 
 @pytest.mark.parametrize("where", ["missing-folder/map.html", "."])
-def test_unwritable_path_gives_one_line_and_exit_2(where: str, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_path_gives_one_line_and_exit_2(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, err = run_cli(["export", "--as-of", "2015-01-23", "-o", str(tmp_path / where)], capsys)
     assert code == 2
     assert err.startswith("geomap export: cannot write")
@@ -233,11 +260,14 @@ def test_default_map_renders_identically_twice(default_page: str) -> None:
     assert export.render_html(as_of(DAY, "de-facto")) == default_page
     assert not re.search(r"[0-9a-f]{32}", default_page)
     assert assets.remote_asset_urls(default_page) == []
-    assert "<title>Abkhazia and South Ossetia — 2015-01-23 — De facto control</title>" in default_page
+    assert (
+        "<title>Abkhazia and South Ossetia — 2015-01-23 — De facto control</title>" in default_page
+    )
 
 
-def test_cli_writes_the_map(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                            default_page: str) -> None:
+def test_cli_writes_the_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], default_page: str
+) -> None:
     target = tmp_path / "map.html"
     code, err = run_cli(["export", "--as-of", "2015-01-23", "-o", str(target)], capsys)
     assert code == 0, err
@@ -291,7 +321,8 @@ def test_geojson_follows_the_worldview() -> None:
 
 def test_cli_writes_geojson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "map.geojson"
-    code, err = run_cli(["export", "--as-of", "2015-01-23", "--format", "geojson",
-                         "-o", str(target)], capsys)
+    code, err = run_cli(
+        ["export", "--as-of", "2015-01-23", "--format", "geojson", "-o", str(target)], capsys
+    )
     assert code == 0, err
     assert json.loads(target.read_text(encoding="utf-8")) == feature_collection()

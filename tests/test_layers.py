@@ -65,8 +65,11 @@ def test_each_worldview_draws_its_convention(worldview: Worldview) -> None:
     page = render("mini", "2015-01-23", worldview.value)
     assert json.dumps(worldview.convention)[1:-1] in page or worldview.convention in page
     borders = next(c for c in configs(page) if c.get("cls") == "geomap-border")["categories"]
-    expected = {"de-facto": "disputed", "recognising": "international",
-                "de-jure": "administrative"}[worldview.value]
+    expected = {
+        "de-facto": "disputed",
+        "recognising": "international",
+        "de-jure": "administrative",
+    }[worldview.value]
     assert borders == {"GEO-ABK": expected, "GEO-SOS": expected}
     fills = next(c for c in configs(page) if c.get("cls") == "geomap-territory")
     hatched = "url(#geomap-hatch-" in json.dumps(fills["styles"])
@@ -92,7 +95,10 @@ def test_the_world_is_embedded_once() -> None:
 def test_a_tile_layer_is_added_only_when_asked() -> None:
     snapshot = as_of(date(2015, 1, 23), record=record("mini"))
     assert "tile.openstreetmap" not in build_map(snapshot).get_root().render()
-    assert "tile.openstreetmap.org" in build_map(snapshot, tiles="OpenStreetMap.Mapnik").get_root().render()
+    assert (
+        "tile.openstreetmap.org"
+        in build_map(snapshot, tiles="OpenStreetMap.Mapnik").get_root().render()
+    )
     with pytest.raises(ValueError):
         build_map(snapshot, layers=["nonsense"])
 
@@ -113,7 +119,8 @@ def _hostile(value):
     `javascript:` source added (the loader would refuse it; the map must not rely on that)."""
     if isinstance(value, tuple) and value and all(isinstance(v, Source) for v in value):
         return tuple(dataclasses.replace(s, title=s.title + PAYLOAD) for s in value) + (
-            Source(title="hostile" + PAYLOAD, url=HOSTILE_URL),)
+            Source(title="hostile" + PAYLOAD, url=HOSTILE_URL),
+        )
     if isinstance(value, tuple):
         return tuple(_hostile(v) for v in value)
     if isinstance(value, dict):
@@ -150,8 +157,11 @@ def test_one_link_per_pair_carries_every_treaty_of_the_pair(day: str, alliance: 
     alliance's signature does it carry that treaty, and take its colour and dash."""
     links = _link_classes(render("real", day))
     pairs = [sorted(c for c in classes if c.startswith("geomap-pair-")) for classes in links]
-    assert sorted(p for [p] in pairs) == ["geomap-pair-ABK-SOS", "geomap-pair-RUS-ABK",
-                                         "geomap-pair-RUS-SOS"]
+    assert sorted(p for [p] in pairs) == [
+        "geomap-pair-ABK-SOS",
+        "geomap-pair-RUS-ABK",
+        "geomap-pair-RUS-SOS",
+    ]
     rus_abk = next(c for c in links if "geomap-pair-RUS-ABK" in c)
     assert "geomap-link-rus-abk-friendship-2008" in rus_abk
     assert (f"geomap-link-{ALLIANCE['real']}" in rus_abk) is alliance
@@ -165,9 +175,13 @@ def test_the_pair_link_says_what_binds_the_pair() -> None:
     pair, states = next(p for p in snapshot.treaty_pairs() if p[0] == ("RUS", "ABK"))
     items = next(c for c in configs(render("real", "2015-01-23")) if "halo" in c)["items"]
     link = next(i for i in items if "geomap-pair-RUS-ABK" in i["style"]["className"])
-    assert re.sub("<[^>]+>", " ", link["tooltip"]).split() == (
-        "Russia – Abkhazia : 5 treaties; strongest: mutual defence "
-        "(in ratification: Russia: State Duma so far; ratified by Abkhazia)").split()
+    assert (
+        re.sub("<[^>]+>", " ", link["tooltip"]).split()
+        == (
+            "Russia – Abkhazia : 5 treaties; strongest: mutual defence "
+            "(in ratification: Russia: State Duma so far; ratified by Abkhazia)"
+        ).split()
+    )
     assert link["style"]["color"] == "#000000" and link["style"]["dashArray"] == "10 6"
     for state in states:  # every treaty of the pair, each with its sources as links
         assert state.treaty.name in link["popup"].replace("&#x27;", "'")
@@ -178,8 +192,11 @@ def test_the_pair_link_says_what_binds_the_pair() -> None:
 def test_capitals_appear_when_their_state_enters_the_story() -> None:
     def capitals(day: str) -> set[str]:
         markers = next(c for c in configs(render("real", day)) if c.get("pane") == "geomap-places")
-        return {m["style"]["className"].split()[1].removeprefix("geomap-place-")
-                for m in markers["items"] if m["shape"] == "circle"}
+        return {
+            m["style"]["className"].split()[1].removeprefix("geomap-place-")
+            for m in markers["items"]
+            if m["shape"] == "circle"
+        }
 
     before = capitals("2008-08-01")
     assert {"sukhumi", "tskhinvali", "tbilisi"} <= before

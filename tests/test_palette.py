@@ -20,14 +20,15 @@ from layers.style import HATCH_STRIPE, OBLIGATIONS, OCCUPIED, STANCES, STATUSES
 THRESHOLD = 15.0
 VISIONS = {"normal": None, "deuteranopia": "deuteranomaly", "protanopia": "protanomaly"}
 
-FILLS = {c.key: c.color for c in (*STANCES.values(), *STATUSES.values())
-         if c.key != "subject"}  # "subject" is the same purple as "partially_recognised" on purpose
+FILLS = {
+    c.key: c.color for c in (*STANCES.values(), *STATUSES.values()) if c.key != "subject"
+}  # "subject" is the same purple as "partially_recognised" on purpose
 """Every fill on the map: stances of states and statuses of territories, side by side."""
 LINKS = {c.key: c.color for c in OBLIGATIONS}
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
-    return np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    return np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
 
 
 def distance(a: str, b: str, cvd: str | None) -> float:
@@ -41,9 +42,11 @@ def distance(a: str, b: str, cvd: str | None) -> float:
 @pytest.mark.parametrize("vision", VISIONS)
 @pytest.mark.parametrize("group", [FILLS, LINKS], ids=["fills", "links"])
 def test_every_pair_stays_apart(group: dict[str, str], vision: str) -> None:
-    close = [(a, b, round(distance(group[a], group[b], VISIONS[vision]), 1))
-             for a, b in combinations(group, 2)
-             if distance(group[a], group[b], VISIONS[vision]) < THRESHOLD]
+    close = [
+        (a, b, round(distance(group[a], group[b], VISIONS[vision]), 1))
+        for a, b in combinations(group, 2)
+        if distance(group[a], group[b], VISIONS[vision]) < THRESHOLD
+    ]
     assert close == []
 
 

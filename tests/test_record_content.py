@@ -57,7 +57,13 @@ def test_disagreements_are_kept_with_the_map_choice_explained() -> None:
 
 
 def test_every_fact_has_a_source() -> None:
-    rows = [*RECORD.entities.values(), *RECORD.recognitions, *RECORD.treaties,
-            *RECORD.places.values(), *RECORD.missions, *RECORD.events]
+    rows = [
+        *RECORD.entities.values(),
+        *RECORD.recognitions,
+        *RECORD.treaties,
+        *RECORD.places.values(),
+        *RECORD.missions,
+        *RECORD.events,
+    ]
     assert all(row.sources for row in rows)
     assert all(r.sources for t in RECORD.treaties for r in t.ratifications)

@@ -94,20 +94,31 @@ def test_ratification_before_signature(record_dir: Path) -> None:
 
 
 def test_missing_source(record_dir: Path) -> None:
-    edit(record_dir, "events.toml", 'sources = [{ title = "Test source", url = "https://example.org/fact" }]',
-         "sources = []")
+    edit(
+        record_dir,
+        "events.toml",
+        'sources = [{ title = "Test source", url = "https://example.org/fact" }]',
+        "sources = []",
+    )
     [problem] = problems_of(record_dir)
     assert "events.toml:" in problem and "field 'sources'" in problem and "no source" in problem
 
 
 def test_missing_sources_field(record_dir: Path) -> None:
-    edit(record_dir, "events.toml", 'sources = [{ title = "Test source", url = "https://example.org/fact" }]', "")
+    edit(
+        record_dir,
+        "events.toml",
+        'sources = [{ title = "Test source", url = "https://example.org/fact" }]',
+        "",
+    )
     [problem] = problems_of(record_dir)
     assert "missing required field 'sources'" in problem
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org/page",
-                                 "https://exa mple.org/"])
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "ftp://example.org/x", "example.org/page", "https://exa mple.org/"],
+)
 def test_source_must_be_http_url(record_dir: Path, url: str) -> None:
     edit(record_dir, "events.toml", '"https://example.org/fact"', f'"{url}"')
     [problem] = problems_of(record_dir)
@@ -128,19 +139,25 @@ def test_duplicate_id(record_dir: Path) -> None:
 
 
 def test_duplicate_fact_with_overlapping_interval(record_dir: Path) -> None:
-    extra = ('\n[[recognition]]\nid = "nic-abk-again"\nby = "NIC"\nof = "ABK"\nsince = 2010-01-01\n'
-             'sources = [{ title = "T", url = "https://example.org/x" }]\n')
+    extra = (
+        '\n[[recognition]]\nid = "nic-abk-again"\nby = "NIC"\nof = "ABK"\nsince = 2010-01-01\n'
+        'sources = [{ title = "T", url = "https://example.org/x" }]\n'
+    )
     (record_dir / "recognitions.toml").write_text(
-        (record_dir / "recognitions.toml").read_text() + extra)
+        (record_dir / "recognitions.toml").read_text() + extra
+    )
     [problem] = problems_of(record_dir)
     assert "duplicate: NIC already recognises ABK" in problem and "nic-abk-again" in problem
 
 
 def test_recognising_again_after_withdrawal_is_fine(record_dir: Path) -> None:
-    extra = ('\n[[recognition]]\nid = "tuv-abk-again"\nby = "TUV"\nof = "ABK"\nsince = 2020-01-01\n'
-             'sources = [{ title = "T", url = "https://example.org/x" }]\n')
+    extra = (
+        '\n[[recognition]]\nid = "tuv-abk-again"\nby = "TUV"\nof = "ABK"\nsince = 2020-01-01\n'
+        'sources = [{ title = "T", url = "https://example.org/x" }]\n'
+    )
     (record_dir / "recognitions.toml").write_text(
-        (record_dir / "recognitions.toml").read_text() + extra)
+        (record_dir / "recognitions.toml").read_text() + extra
+    )
     assert len(load_record(record_dir).recognitions) == 6
 
 

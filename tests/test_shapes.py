@@ -22,8 +22,9 @@ def decode(encoded: dict[str, Any]) -> list[np.ndarray]:
     def walk(steps: list[Any], level: int) -> list[np.ndarray]:
         if level:
             return [ring for child in steps for ring in walk(child, level - 1)]
-        return [np.cumsum(np.array(steps, dtype=np.int64).reshape(-1, 2), axis=0)
-                / encoded["scale"]]
+        return [
+            np.cumsum(np.array(steps, dtype=np.int64).reshape(-1, 2), axis=0) / encoded["scale"]
+        ]
 
     return walk(encoded["coordinates"], depth[encoded["type"]])
 
@@ -32,16 +33,18 @@ def source_rings(shape: shapely.Geometry) -> list[np.ndarray]:
     """What Leaflet keeps of each ring: its vertices without the closing one."""
     if shape.geom_type.endswith("LineString"):
         return [shapely.get_coordinates(part) for part in shapely.get_parts(shape)]
-    return [shapely.get_coordinates(ring)[:-1]
-            for ring in shapely.get_rings(shapely.get_parts(shape))]
+    return [
+        shapely.get_coordinates(ring)[:-1] for ring in shapely.get_rings(shapely.get_parts(shape))
+    ]
 
 
 def test_the_docstring_example_holds() -> None:
     assert doctest.testmod(layers.shapes).failed == 0
 
 
-@pytest.mark.parametrize("frame", [display_boundaries, display_disputed_lines],
-                         ids=["world", "disputed lines"])
+@pytest.mark.parametrize(
+    "frame", [display_boundaries, display_disputed_lines], ids=["world", "disputed lines"]
+)
 def test_every_vertex_decodes_to_the_same_double(frame: Any) -> None:
     """Bit for bit: shared borders must stay the same numbers in both neighbours."""
     for shape in frame().to_crs(4326).geometry:
@@ -58,13 +61,18 @@ def test_a_polygon_with_a_hole_and_a_multipolygon_keep_their_nesting() -> None:
     square = [(0, 0), (4, 0), (4, 4), (0, 4)]
     hole = [(1, 1), (2, 1), (2, 2)]
     with_hole = shapely.Polygon(square, [hole])
-    assert encode_geometry(with_hole)["coordinates"] == [[0, 0, 4, 0, 0, 4, -4, 0],
-                                                         [1, 1, 1, 0, 0, 1]]
+    assert encode_geometry(with_hole)["coordinates"] == [
+        [0, 0, 4, 0, 0, 4, -4, 0],
+        [1, 1, 1, 0, 0, 1],
+    ]
     multi = encode_geometry(shapely.MultiPolygon([with_hole, shapely.Polygon(hole)]))
     assert multi["type"] == "MultiPolygon" and len(multi["coordinates"]) == 2
     assert encode_geometry(shapely.LineString([(0.5, 1), (1, 1.25)])) == {
-        "type": "LineString", "scale": 100, "bbox": [0.5, 1.0, 1.0, 1.25],
-        "coordinates": [50, 100, 50, 25]}
+        "type": "LineString",
+        "scale": 100,
+        "bbox": [0.5, 1.0, 1.0, 1.25],
+        "coordinates": [50, 100, 50, 25],
+    }
 
 
 def test_the_scale_is_the_finest_the_feature_needs() -> None:

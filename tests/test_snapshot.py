@@ -49,29 +49,39 @@ def test_withdrawal_ends_recognition_on_its_day() -> None:
 
 
 def test_status_moves_from_non_un_to_partial_recognition() -> None:
-    assert as_of(date(2008, 8, 25), record=MINI).territory("SOS").status is \
-        TerritoryStatus.RECOGNISED_BY_NON_UN_ONLY
-    assert as_of(date(2008, 8, 26), record=MINI).territory("SOS").status is \
-        TerritoryStatus.PARTIALLY_RECOGNISED
+    assert (
+        as_of(date(2008, 8, 25), record=MINI).territory("SOS").status
+        is TerritoryStatus.RECOGNISED_BY_NON_UN_ONLY
+    )
+    assert (
+        as_of(date(2008, 8, 26), record=MINI).territory("SOS").status
+        is TerritoryStatus.PARTIALLY_RECOGNISED
+    )
 
 
-@pytest.mark.parametrize(("day", "stage"), [
-    (date(2014, 11, 23), None),
-    (date(2014, 11, 24), TreatyStage.SIGNED),
-    (date(2015, 1, 23), TreatyStage.PARTLY_RATIFIED),
-    (date(2015, 1, 26), TreatyStage.RATIFIED),
-    (date(2015, 2, 1), TreatyStage.IN_FORCE),
-])
+@pytest.mark.parametrize(
+    ("day", "stage"),
+    [
+        (date(2014, 11, 23), None),
+        (date(2014, 11, 24), TreatyStage.SIGNED),
+        (date(2015, 1, 23), TreatyStage.PARTLY_RATIFIED),
+        (date(2015, 1, 26), TreatyStage.RATIFIED),
+        (date(2015, 2, 1), TreatyStage.IN_FORCE),
+    ],
+)
 def test_treaty_stage_on_each_step(day: date, stage: TreatyStage | None) -> None:
     treaties = as_of(day, record=MINI).treaties
     assert (treaties[0].stage if treaties else None) is stage
 
 
-@pytest.mark.parametrize(("view", "sovereign", "disputed"), [
-    (Worldview.DE_FACTO, "ABK", True),
-    (Worldview.RECOGNISING, "ABK", True),
-    (Worldview.DE_JURE, "GEO", True),
-])
+@pytest.mark.parametrize(
+    ("view", "sovereign", "disputed"),
+    [
+        (Worldview.DE_FACTO, "ABK", True),
+        (Worldview.RECOGNISING, "ABK", True),
+        (Worldview.DE_JURE, "GEO", True),
+    ],
+)
 def test_worldview_decides_the_sovereign(view: Worldview, sovereign: str, disputed: bool) -> None:
     state = as_of(date(2015, 1, 23), view, record=MINI).territory("ABK")
     assert state.sovereign.id == sovereign and state.disputed is disputed
@@ -92,6 +102,7 @@ def test_places_follow_their_dates() -> None:
 
 # The project's own record: every recognition and withdrawal, a day either side.
 
+
 def _real_recognitions() -> list[Recognition]:
     return list(default_record().recognitions)
 
@@ -101,7 +112,8 @@ def test_real_record_recognition_takes_effect_on_its_day(fact: Recognition) -> N
     record = default_record()
     assert fact.by not in recognisers(fact.since - DAY, fact.of, record) or any(
         r.by == fact.by and r.of == fact.of and r.active_on(fact.since - DAY)
-        for r in record.recognitions)
+        for r in record.recognitions
+    )
     assert fact.by in recognisers(fact.since, fact.of, record)
     if fact.withdrawn:
         assert fact.by in recognisers(fact.withdrawn - DAY, fact.of, record)
@@ -138,17 +150,25 @@ def test_treaties_are_grouped_by_pair_of_parties() -> None:
     assert rus_abk[0] == "rus-abk-friendship-2008" and rus_abk[-1] == "rus-abk-alliance-2014"
     assert len(rus_abk) == 5
     assert all(s.stage is not TreatyStage.ENDED for states in pairs.values() for s in states)
-    assert dict(as_of(date(2008, 8, 1), record=default_record()).treaty_pairs()).keys() == {("ABK", "SOS")}
+    assert dict(as_of(date(2008, 8, 1), record=default_record()).treaty_pairs()).keys() == {
+        ("ABK", "SOS")
+    }
 
 
 def test_a_party_has_ratified_only_after_its_last_recorded_step() -> None:
     """On Duma day Russia has taken its first step only: the alliance is still in ratification."""
     record = default_record()
-    alliance = next(t for t in as_of(date(2015, 1, 23), record=record).treaties
-                    if t.treaty.signed == date(2014, 11, 24))
+    alliance = next(
+        t
+        for t in as_of(date(2015, 1, 23), record=record).treaties
+        if t.treaty.signed == date(2014, 11, 24)
+    )
     assert alliance.stage is TreatyStage.PARTLY_RATIFIED
     assert "RUS" not in alliance.ratified_by
     last_russian_step = max(r.date for r in alliance.treaty.ratifications if r.by == "RUS")
-    later = next(t for t in as_of(last_russian_step, record=record).treaties
-                 if t.treaty.id == alliance.treaty.id)
+    later = next(
+        t
+        for t in as_of(last_russian_step, record=record).treaties
+        if t.treaty.id == alliance.treaty.id
+    )
     assert "RUS" in later.ratified_by
