@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from geodata.record import default_record
+from geodata.snapshot import TerritoryStatus, as_of
 
 RECORD = default_record()
 
@@ -67,3 +68,21 @@ def test_every_fact_has_a_source() -> None:
     ]
     assert all(row.sources for row in rows)
     assert all(r.sources for t in RECORD.treaties for r in t.ratifications)
+
+
+def recognisers_of(territory: str, day: date) -> set[str]:
+    return {r.by for r in as_of(day, record=RECORD).territory(territory).recognized_by}
+
+
+def test_syria_and_north_korea_recognised_the_donbas_republics_until_the_annexation() -> None:
+    assert RECORD.entities["PRK"].un_member
+    for territory in ("DPR", "LPR"):
+        assert "SYR" not in recognisers_of(territory, date(2022, 6, 28))
+        assert "SYR" in recognisers_of(territory, date(2022, 6, 29))
+        assert "PRK" not in recognisers_of(territory, date(2022, 7, 12))
+        assert {"RUS", "SYR", "PRK"} <= recognisers_of(territory, date(2022, 7, 13))
+        assert as_of(date(2022, 7, 13), record=RECORD).territory(territory).un_recognisers == 3
+        # they end as Russia's do: the entity ceases with the annexation of 2022-09-30
+        after = as_of(date(2022, 9, 30), record=RECORD).territory(territory)
+        assert after.status is TerritoryStatus.CEASED
+        assert not any(r.withdrawn for r in RECORD.recognitions if r.of == territory)
