@@ -22,7 +22,8 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from geodata.details import Details, Fact, details, link_between, selectable_items
+from geodata.details import Details, Fact, details, selectable_items
+from geodata.display import display_boundaries
 from geodata.model import Event
 from geodata.record import default_record
 from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
@@ -117,6 +118,13 @@ def show_map(view: View, tiles: str | None) -> dict[str, Any] | None:
     arguments = map_component(view.day.isoformat(), view.worldview.value, view.layers, tiles)
     send, _ = map_frontend()
     return send(**arguments)
+
+
+@st.cache_resource(show_spinner=False)
+def boundary_names() -> dict[str, str]:
+    """Boundary id -> name, for a clicked country the record does not know (by id alone)."""
+    frame = display_boundaries()
+    return dict(zip(frame["id"], frame["name"], strict=True))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -235,27 +243,12 @@ def sidebar() -> tuple[View, str | None]:
 # ---- clicks -> selection -----------------------------------------------------------------
 
 
-def clicked_item(
-    returned: dict[str, Any] | None, snapshot: Snapshot, labels: dict[str, str]
-) -> tuple[str, str | None] | None:
-    """(id, name) of what was clicked: a GeoJSON feature's `id` property; for a treaty link
-    (a plain polyline) the pair of parties whose capitals it joins; else the item whose name
-    heads the tooltip (the longest such name: the component flattens "<b>name</b><br>status"
-    to "namestatus")."""
-    returned = returned or {}
-    feature = returned.get("last_active_drawing") or {}
-    properties = feature.get("properties") or {}
-    item = properties.get("id") or feature.get("id")
-    if item:
-        return str(item), properties.get("name")
-    line = (feature.get("geometry") or {}).get("coordinates") or []
-    if (feature.get("geometry") or {}).get("type") == "LineString" and len(line) >= 2:
-        pair = link_between(snapshot, tuple(line[0]), tuple(line[-1]))
-        if pair:
-            return pair, None
-    tooltip = " ".join(str(returned.get("last_object_clicked_tooltip") or "").split())
-    named = [(i, name) for i, name in labels.items() if name and tooltip.startswith(name)]
-    return max(named, key=lambda pair: len(pair[1]), default=None)
+def clicked_item(returned: dict[str, Any] | None) -> str | None:
+    """The id of what was clicked: every clickable item of the map carries it in its GeoJSON
+    properties (territories, countries, treaty links, places, halos)."""
+    feature = (returned or {}).get("last_active_drawing") or {}
+    item = (feature.get("properties") or {}).get("id")
+    return str(item) if item else None
 
 
 def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> None:
@@ -263,9 +256,9 @@ def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> None:
     token = json.dumps(
         {k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str
     )
-    item = clicked_item(returned, snapshot, dict(selectable_items(snapshot)))
+    item = clicked_item(returned)
     if item and st.session_state.get("_last_click") != token:
-        st.session_state[SELECTED], st.session_state["_clicked_name"] = item
+        st.session_state[SELECTED] = item
     st.session_state["_last_click"] = token
 
 
@@ -320,7 +313,7 @@ def details_panel(snapshot: Snapshot) -> None:
     items = dict(selectable_items(snapshot))
     selected = st.session_state.get(SELECTED)
     if selected and selected not in items:  # a treaty link, or a state the record does not know
-        shown = details(snapshot, selected, st.session_state.get("_clicked_name"))
+        shown = details(snapshot, selected, boundary_names().get(selected))
         items[selected] = shown.title if shown else selected
     st.selectbox(
         "Details for",

@@ -20,15 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from geodata.model import Dispute, Entity, Event, Recognition, Source, Treaty
+from geodata.model import Dispute, Entity, Event, Place, Recognition, Source, Treaty
 from geodata.snapshot import Snapshot, StanceKind, TreatyStage, TreatyState
 
-__all__ = ["Details", "Fact", "Section", "details", "link_between", "pair_id", "selectable_items"]
+__all__ = ["Details", "Fact", "Section", "details", "pair_id", "selectable_items"]
 
 PAIR_SEPARATOR = "+"
 """A pair of parties as one item id, "RUS+ABK": what a link between two capitals stands for."""
-CAPITAL_TOLERANCE = 0.05
-"""Degrees within which a link's end point is taken to be a capital."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,9 @@ _STANCE_TEXT = {
 
 
 def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Details | None:
-    """The panel for a territory, a state, a treaty or a pair of parties ("RUS+ABK", what a
-    treaty link on the map stands for), found by entity id, ISO3 code, treaty id or pair id.
+    """The panel for a territory, a state, a treaty, a pair of parties ("RUS+ABK", what a
+    treaty link on the map stands for) or a place, found by entity id, ISO3 code, treaty id,
+    pair id or place id: the ids every clickable item of the map carries.
 
     A state the record does not know (a country clicked on the world layer that never
     recognised anything) still gets a panel saying so, titled with `name` if given; None
@@ -92,6 +91,9 @@ def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Detail
     treaty = next((t for t in snapshot.record.treaties if t.id == item_id), None)
     if treaty is not None:
         return _treaty_details(snapshot, treaty)
+    place = snapshot.record.places.get(item_id)
+    if place is not None:
+        return _place_details(snapshot, place)
     entity = _find_entity(snapshot, item_id)
     if entity is not None and entity.kind == "territory":
         return _territory_details(snapshot, entity)
@@ -114,31 +116,6 @@ def selectable_items(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
 def pair_id(a: str, b: str) -> str:
     """The item id of the pair of parties `a` and `b`, in that order."""
     return f"{a}{PAIR_SEPARATOR}{b}"
-
-
-def link_between(
-    snapshot: Snapshot, start: tuple[float, float], end: tuple[float, float]
-) -> str | None:
-    """The pair id of the parties whose capitals a link joins, from its end points (lon, lat).
-
-    A map link carries no id of its own, but its ends are capitals the record locates, so
-    the pair it stands for follows from the record alone, whatever the link is styled as.
-    """
-
-    def capital_at(point: tuple[float, float]) -> str | None:
-        lon, lat = (point[0] + 180) % 360 - 180, point[1]  # links may be unwrapped past 180
-        for entity in snapshot.record.entities.values():
-            place = snapshot.record.places.get(entity.capital or "")
-            if (
-                place
-                and abs(place.lat - lat) < CAPITAL_TOLERANCE
-                and abs((place.lon - lon + 180) % 360 - 180) < CAPITAL_TOLERANCE
-            ):
-                return entity.id
-        return None
-
-    a, b = capital_at(start), capital_at(end)
-    return pair_id(a, b) if a and b and a != b else None
 
 
 def _find_entity(snapshot: Snapshot, item_id: str) -> Entity | None:
@@ -432,3 +409,18 @@ def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
         _events_section(snapshot, related),
     )
     return Details(PAIR_SEPARATOR.join(pair), "pair", names, summary, sections)
+
+
+def _place_details(snapshot: Snapshot, place: Place) -> Details:
+    """A capital or a base: where, whose, which unit, since when."""
+    kind = place.kind.replace("_", " ")
+    facts = [Fact("Kind", kind), Fact("In", snapshot.name(place.entity))]
+    if place.operator:
+        facts.append(Fact("Operator", snapshot.name(place.operator)))
+    if place.unit:
+        facts.append(Fact("Unit", place.unit))
+    if place.opened:
+        facts.append(Fact("Opened", place.opened.isoformat(), place.opened))
+    summary = f"On {snapshot.as_of.isoformat()}: {kind} in {snapshot.name(place.entity)}."
+    sections = (Section("place", "The place", tuple(facts), ""),)
+    return Details(place.id, "place", place.name, summary, sections, place.sources, place.note)

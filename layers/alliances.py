@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import folium
 import numpy as np
 
+from geodata.details import pair_id
 from geodata.model import Place
 from geodata.snapshot import Snapshot, TreatyStage, TreatyState
 from layers.elements import PolylineLayer, css_token
@@ -125,6 +126,7 @@ def _link(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyStat
         "className": link_classes(pair, states),
     }
     return {
+        "id": pair_id(*pair),
         "latlngs": arc((start.lat, start.lon), (end.lat, end.lon), BEND),
         "style": style,
         "tooltip": pair_tooltip(snapshot, pair, states, strongest, obligation.obligations),

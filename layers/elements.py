@@ -261,7 +261,8 @@ class ShapeLayer(_Configured):
 class PolylineLayer(_Configured):
     """Lines with a white halo under each, so they read over any fill (treaty links).
 
-    Each item: `latlngs`, `style` (Leaflet options incl. `className`), `tooltip`, `popup`.
+    Each item: `id` (the item a click on it selects, in its GeoJSON properties), `latlngs`,
+    `style` (Leaflet options incl. `className`), `tooltip`, `popup`.
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
@@ -270,10 +271,11 @@ class PolylineLayer(_Configured):
         c.items.forEach(function (item) {
             L.polyline(item.latlngs, Object.assign({pane: c.pane, interactive: false}, c.halo))
                 .addTo({{ this._parent.get_name() }});
-            L.polyline(item.latlngs, Object.assign({pane: c.pane}, item.style))
+            var line = L.polyline(item.latlngs, Object.assign({pane: c.pane}, item.style))
                 .bindTooltip(item.tooltip, {sticky: true})
-                .bindPopup(item.popup, c.popup)
-                .addTo({{ this._parent.get_name() }});
+                .bindPopup(item.popup, c.popup);
+            line.feature = {type: "Feature", properties: {id: item.id}};  // in its toGeoJSON()
+            line.addTo({{ this._parent.get_name() }});
         });
     })();
 {% endmacro %}""")
@@ -289,8 +291,9 @@ class PolylineLayer(_Configured):
 class MarkerLayer(_Configured):
     """Point symbols drawn as vector shapes (no marker images, so nothing to fetch).
 
-    Each item: `lat`, `lon`, `shape` ("circle" or "triangle"), `style` (Leaflet path options
-    incl. `className` and, for circles, `radius`), optional `tooltip`/`popup` HTML.
+    Each item: `id` (in its GeoJSON properties, as for `PolylineLayer`), `lat`, `lon`,
+    `shape` ("circle" or "triangle"), `style` (Leaflet path options incl. `className` and,
+    for circles, `radius`), optional `tooltip`/`popup` HTML.
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
@@ -307,6 +310,7 @@ class MarkerLayer(_Configured):
                     className: item.style.className, html: triangle(item.style),
                     iconSize: [16, 16], iconAnchor: [8, 10]})})
                 : L.circleMarker([item.lat, item.lon], Object.assign({pane: c.pane}, item.style));
+            marker.feature = {type: "Feature", properties: {id: item.id}};  // as toGeoJSON() says
             if (item.tooltip) { marker.bindTooltip(item.tooltip); }
             if (item.popup) { marker.bindPopup(item.popup, c.popup); }
             marker.addTo({{ this._parent.get_name() }});

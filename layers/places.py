@@ -36,6 +36,7 @@ def _marker(snapshot: Snapshot, place: Place, category: Category) -> dict:
     fill = category.color
     outline = "#1A1A1A" if category.shape == "circle" else "#FFFFFF"
     return {
+        "id": place.id,
         "lat": place.lat,
         "lon": place.lon,
         "shape": category.shape,

@@ -122,6 +122,7 @@ def _halos(
             continue
         halos.append(
             {
+                "id": fid,  # the state's own id, as its polygon carries it
                 "lat": round(lat, 4),
                 "lon": round(lon, 4),
                 "shape": "circle",

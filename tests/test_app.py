@@ -229,51 +229,42 @@ def test_clicking_a_state_the_record_does_not_know() -> None:
     assert "France does not recognise Abkhazia or South Ossetia" in panel_html(at)
 
 
-def test_clicking_a_treaty_link_opens_the_treaties_of_its_two_capitals() -> None:
-    """Treaty links are plain polylines without a feature id; their ends are capitals."""
-    at = open_app(date="2015-06-01")
-    places = default_record().places
-    capital = lambda entity: places[default_record().entities[entity].capital]  # noqa: E731
-    moscow_to_sukhumi = [
-        [capital("RUS").lon, capital("RUS").lat],
-        [39.0, 50.0],
-        [capital("ABK").lon, capital("ABK").lat],
-    ]
-    line = {
-        "type": "Feature",
-        "properties": {},
-        "geometry": {"type": "LineString", "coordinates": moscow_to_sukhumi},
-    }
-    click(
-        at,
-        {
-            "last_active_drawing": line,
-            "last_object_clicked": {"lat": 50, "lng": 39},
-            "last_object_clicked_tooltip": "Russia – Abkhazia: 5 treaties",
+def feature_click(item: str | None, kind: str = "Point") -> dict[str, Any]:
+    """What the map returns for a click on a line or a marker: its toGeoJSON()."""
+    coordinates = [[37.6, 55.7], [41.0, 43.0]] if kind == "LineString" else [41.0, 43.0]
+    return {
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"id": item} if item else {},
+            "geometry": {"type": kind, "coordinates": coordinates},
         },
-    )
+        "last_object_clicked": {"lat": 43.0, "lng": 41.0},
+        "last_object_clicked_tooltip": "Russia – Abkhazia: 5 treaties",
+    }
+
+
+def test_clicking_a_treaty_link_opens_the_treaties_of_its_pair() -> None:
+    """A treaty link carries its pair's id ("RUS+ABK"): nothing is read from its geometry."""
+    at = open_app(date="2015-06-01")
+    click(at, feature_click("RUS+ABK", "LineString"))
     no_errors(at)
     treaties = section(panel_html(at), "treaties")
     assert 'data-item="RUS+ABK"' in panel_html(at)
     assert "Russia–Abkhazia alliance (2014)" in treaties and "in force since 2015-03-05" in treaties
 
 
-def test_a_tooltip_names_what_has_no_id() -> None:
+def test_a_click_is_resolved_by_id_alone() -> None:
+    """A halo carries its state's id and a place marker its place's; a click on something
+    without an id selects nothing, whatever its tooltip or its geometry say."""
     at = open_app(date="2015-06-01")
-    marker = {
-        "type": "Feature",
-        "properties": {},
-        "geometry": {"type": "Point", "coordinates": [0, 0]},
-    }
-    click(
-        at,
-        {
-            "last_active_drawing": marker,
-            "last_object_clicked": {"lat": 0, "lng": 0},
-            "last_object_clicked_tooltip": "Nauruhalo: recognises both",
-        },
-    )
+    click(at, feature_click("NRU"))
     assert 'data-item="NRU"' in panel_html(at)
+    click(at, feature_click("sukhumi"))
+    assert 'data-item="sukhumi"' in panel_html(at) and "Sukhumi" in panel_html(at)
+    at = open_app(date="2015-06-01")
+    click(at, feature_click(None, "LineString"))  # the ends are Moscow and Sukhumi
+    no_errors(at)
+    assert not [h for h in at.html if "geomap-details" in h.value]
 
 
 def test_treaty_details_from_the_picker() -> None:

@@ -189,17 +189,8 @@ def test_record_and_recognitions_serialise_for_download() -> None:
     assert next(r for r in rows if r["id"] == "tuv-abk")["withdrawn"] == "2014-03-31"
 
 
-def test_a_link_between_two_capitals_is_their_pair() -> None:
-    from geodata.details import link_between
-
+def test_a_pair_of_parties_is_an_item() -> None:
     snapshot = as_of(date(2015, 6, 1))
-    record = snapshot.record
-    moscow, sukhumi = (record.places[record.entities[e].capital] for e in ("RUS", "ABK"))
-    assert (
-        link_between(snapshot, (moscow.lon, moscow.lat), (sukhumi.lon + 360, sukhumi.lat))
-        == "RUS+ABK"
-    )
-    assert link_between(snapshot, (0.0, 0.0), (sukhumi.lon, sukhumi.lat)) is None
     pair = details(snapshot, "RUS+ABK")
     assert pair.kind == "pair" and pair.title == "Russia – Abkhazia"
     assert "Russia–Abkhazia alliance (2014)" in labels(pair, "treaties")

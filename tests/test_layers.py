@@ -220,3 +220,27 @@ def test_the_legend_folds_and_follows_the_layers() -> None:
     frame = json.loads(FRAME.search(only_places.get_root().render()).group(1))
     assert re.findall(r'data-layer="(\w+)"', frame["legend"]) == ["places"]
     assert list(frame["legendLayers"].values()) == ["places"]
+
+
+def test_every_clickable_item_carries_an_id_that_names_it() -> None:
+    """Treaty links, place markers and halos carry the id of their item (a click is resolved
+    by it alone); the ids the shapes carry are in the embedded world data."""
+    from geodata.details import details
+
+    snapshot = as_of(date(2015, 1, 23), record=record("real"))
+    items = [
+        item
+        for c in configs(render("real", "2015-01-23"))
+        if c.get("pane") in ("geomap-links", "geomap-places", "geomap-halos")
+        for item in c["items"]
+    ]
+    kinds = {c.get("pane") for c in configs(render("real", "2015-01-23")) if "items" in c}
+    assert kinds == {"geomap-links", "geomap-places", "geomap-halos"}
+    for item in items:
+        panel = details(snapshot, item["id"])
+        assert panel is not None and panel.id == item["id"], item["style"]["className"]
+    ids = {item["id"] for item in items}
+    assert {"RUS+ABK", "ABK+SOS", "sukhumi", "moscow", "NRU"} <= ids
+    page = render("real", "2015-01-23")
+    assert 'line.feature = {type: "Feature", properties: {id: item.id}}' in page
+    assert 'marker.feature = {type: "Feature", properties: {id: item.id}}' in page
