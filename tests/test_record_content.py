@@ -86,3 +86,44 @@ def test_syria_and_north_korea_recognised_the_donbas_republics_until_the_annexat
         after = as_of(date(2022, 9, 30), record=RECORD).territory(territory)
         assert after.status is TerritoryStatus.CEASED
         assert not any(r.withdrawn for r in RECORD.recognitions if r.of == territory)
+
+
+def treaty(treaty_id: str):
+    return next(t for t in RECORD.treaties if t.id == treaty_id)
+
+
+def steps(treaty_id: str) -> dict[tuple[str, str], object]:
+    return {(r.by, r.body): r for r in treaty(treaty_id).ratifications}
+
+
+def disputed(subject: str, dispute_id: str):
+    return next(d for d in RECORD.disputes if d.subject == subject and d.id == dispute_id)
+
+
+def test_the_abkhazia_alliance_law_is_dated_by_its_signature_with_the_report_day_kept() -> None:
+    president = steps("rus-abk-alliance-2014")[("RUS", "President (signed the law)")]
+    assert president.date == date(2015, 2, 3)
+    dispute = disputed("treaty:rus-abk-alliance-2014", "rus-abk-alliance-president")
+    assert dispute.chosen.value == "2015-02-03"
+    assert {r.value for r in dispute.readings} == {"2015-02-03", "2015-02-04"}
+
+
+def test_the_2010_base_agreements_have_their_ratification_steps() -> None:
+    for treaty_id in ("rus-abk-base-2010", "rus-sos-base-2010"):
+        by_body = steps(treaty_id)
+        assert by_body[("RUS", "State Duma")].date == date(2011, 9, 22)
+        assert by_body[("RUS", "Federation Council")].date == date(2011, 9, 28)
+        assert by_body[("RUS", "President (signed the law)")].date == date(2011, 10, 6)
+    assert steps("rus-abk-base-2010")[("ABK", "People's Assembly")].date == date(2011, 12, 26)
+    assert "administrative and technical staff" in (treaty("rus-sos-base-2010").note or "")
+    assert disputed("treaty:rus-abk-base-2010", "rus-abk-base-president")
+    assert disputed("treaty:rus-sos-base-2010", "rus-sos-base-status")
+
+
+def test_vote_counts_the_sources_give() -> None:
+    joint = steps("rus-abk-joint-forces-2015")[("ABK", "People's Assembly")]
+    assert joint.date == date(2015, 12, 22) and joint.vote == "26 for, 1 against, 2 abstentions"
+    for treaty_id in ("rus-abk-friendship-2008", "rus-sos-friendship-2008"):
+        assert steps(treaty_id)[("RUS", "State Duma")].vote == "unanimous"
+    (lpr,) = recognition("LPR", "SOS")
+    assert lpr.since == date(2015, 1, 28) and "42 deputies" in (lpr.note or "")
