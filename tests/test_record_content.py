@@ -127,3 +127,13 @@ def test_vote_counts_the_sources_give() -> None:
         assert steps(treaty_id)[("RUS", "State Duma")].vote == "unanimous"
     (lpr,) = recognition("LPR", "SOS")
     assert lpr.since == date(2015, 1, 28) and "42 deputies" in (lpr.note or "")
+
+
+def test_vanuatus_own_statements_of_2013_are_in_its_disputes() -> None:
+    since = disputed("recognition:vut-abk", "vut-abk-since")
+    denial = next(r for r in since.readings if r.id == "foreign-ministry-2013")
+    assert denial.value == "none"
+    assert {s.published for s in denial.sources} == {date(2013, 3, 18)}
+    withdrawn = disputed("recognition:vut-abk", "vut-abk-withdrawn")
+    assert withdrawn.chosen.value == "2013-07-12"
+    assert date(2013, 8, 7) in {s.published for s in withdrawn.chosen.sources}
