@@ -137,3 +137,13 @@ def test_vanuatus_own_statements_of_2013_are_in_its_disputes() -> None:
     withdrawn = disputed("recognition:vut-abk", "vut-abk-withdrawn")
     assert withdrawn.chosen.value == "2013-07-12"
     assert date(2013, 8, 7) in {s.published for s in withdrawn.chosen.sources}
+
+
+def test_syrias_recognitions_are_sourced_after_the_fall_of_assad() -> None:
+    fall = date(2024, 12, 8)
+    for of in ("ABK", "SOS"):
+        (row,) = recognition("SYR", of)
+        assert row.withdrawn is None
+        assert any(s.published and s.published > fall for s in row.sources), of
+        assert "2025" in (row.note or "")
+    assert "SYR" in recognisers_of("SOS", date(2025, 8, 27))
