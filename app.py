@@ -159,7 +159,7 @@ def day_range() -> tuple[date, date]:
 def open_view_from_url() -> list[str]:
     """Once per session: the link's view becomes the widgets' state; returns the notices."""
     first, last = day_range()
-    params = {key: st.query_params.get(key) for key in st.query_params}
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
     view, notices = parse_view(
         params,
         first=first,
@@ -173,6 +173,17 @@ def open_view_from_url() -> list[str]:
     for name in LAYER_NAMES:
         st.session_state[f"layer:{name}"] = name in view.layers
     return notices
+
+
+def show_notices(notices: list[str]) -> None:
+    """What the link asked for and did not get. Notices quote the link, so they are shown as
+    plain text (`st.text`), never as Markdown: a quoted `[x](https://...)` must not become a
+    link, nor `![](http://...)` an image the reader's browser would fetch."""
+    if notices:
+        with st.container(border=True, key="notices"):
+            st.warning("The link could not be followed exactly:", icon="⚠️")  # our words only
+            for notice in notices:
+                st.text(notice)
 
 
 def write_view_to_url(view: View) -> None:
@@ -458,8 +469,7 @@ def main() -> None:
 
     st.subheader("Abkhazia and South Ossetia: who recognises them, and the treaties that bind them")
     st.caption(f"{day} · {view.worldview.label}. {view.worldview.convention}")
-    for notice in st.session_state["notices"]:
-        st.warning(notice, icon="⚠️")
+    show_notices(st.session_state["notices"])
 
     map_column, panel_column = st.columns([2, 1], gap="medium")
     with map_column:

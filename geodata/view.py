@@ -96,10 +96,17 @@ def _parse_worldview(text: str | None, notices: list[str]) -> Worldview:
 def _parse_layers(
     text: str | None, names: Sequence[str], default: tuple[str, ...], notices: list[str]
 ) -> tuple[str, ...]:
-    """Comma-separated layer names; an empty value means no layers, which is a valid view."""
+    """Comma-separated layer names; an empty value means no layers: a valid view, but one
+    that shows only the sea, so the reader is told why."""
     if text is None:
         return default
     asked = [part.strip() for part in text.split(",") if part.strip()]
+    if not asked:
+        notices.append(
+            "The link asks for no layers, so the map shows only the sea; switch layers on "
+            "under Layers in the sidebar."
+        )
+        return ()
     unknown = [part for part in asked if part not in names]
     if unknown:
         notices.append(
@@ -110,8 +117,22 @@ def _parse_layers(
     return tuple(name for name in names if name in asked)  # the map's order, no repeats
 
 
+def _one_value(key: str, value: str | Sequence[str], notices: list[str]) -> str:
+    """A parameter's value; of a repeated one (`?date=a&date=b`) the last, as a browser's
+    form would send it, with a notice naming what was used."""
+    if isinstance(value, str):
+        return value
+    values = list(value)
+    if len(set(values)) > 1:
+        notices.append(
+            f"The link gives {_quoted(key)} {len(values)} times "
+            f"({_quoted(', '.join(values))}); using the last, {_quoted(values[-1])}."
+        )
+    return values[-1] if values else ""
+
+
 def parse_view(
-    params: Mapping[str, str],
+    params: Mapping[str, str | Sequence[str]],
     *,
     first: date,
     last: date,
@@ -121,16 +142,18 @@ def parse_view(
 ) -> tuple[View, list[str]]:
     """The view a link asks for, and a notice for every parameter that had to be replaced.
 
-    Parameters that are missing take their default silently; unknown parameters are
-    named in a notice and otherwise ignored.
+    Each value is a string or, for a repeated parameter, the list of its values. Parameters
+    that are missing take their default silently; unknown parameters are named in a notice
+    and otherwise ignored. Notices quote the link: show them as plain text, never Markdown.
     """
     notices: list[str] = []
+    given = {key: _one_value(key, value, notices) for key, value in params.items()}
     view = View(
-        day=_parse_day(params.get("date"), first, last, default_day, notices),
-        worldview=_parse_worldview(params.get("worldview"), notices),
-        layers=_parse_layers(params.get("layers"), layer_names, tuple(default_layers), notices),
+        day=_parse_day(given.get("date"), first, last, default_day, notices),
+        worldview=_parse_worldview(given.get("worldview"), notices),
+        layers=_parse_layers(given.get("layers"), layer_names, tuple(default_layers), notices),
     )
-    extra = sorted(key for key in params if key not in PARAMS)
+    extra = sorted(key for key in given if key not in PARAMS)
     if extra:
         notices.append(
             f"The link's parameters {_quoted(', '.join(extra))} are not used "

@@ -80,6 +80,11 @@ def section(html_text: str, key: str) -> str:
     return match.group(1)
 
 
+def notices(at: AppTest) -> list[str]:
+    """The link's notices, each shown as plain text (st.text) under one warning."""
+    return [t.value for t in at.text]
+
+
 def set_day(at: AppTest, day: date) -> AppTest:
     at.sidebar.date_input(key="day").set_value(day)
     return at.run()
@@ -149,11 +154,45 @@ def test_a_link_reopens_its_view() -> None:
 def test_a_bad_link_falls_back_with_a_notice(params: dict[str, str]) -> None:
     at = open_app(**params)
     no_errors(at)
-    assert len(at.warning) == len(params)
+    assert len(at.warning) == 1 and len(notices(at)) == len(params)
     assert at.sidebar.date_input(key="day").value == last_day()
     assert at.sidebar.radio(key="worldview").value == "de-facto"
     assert url(at)["layers"] == ",".join(DEFAULT_LAYERS)
     assert len(at.get("component_instance")) == 1  # the map is still there
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"worldview": "[OFFICIAL MAP](https://evil.example/x)"},
+        {"date": "![](http://host/p.png)"},
+        {"layers": "<img src=http://host/p.png>"},
+    ],
+)
+def test_link_text_is_shown_as_plain_text(params: dict[str, str]) -> None:
+    """A notice quotes the link: as text, never as Markdown (no link, no remote image)."""
+    at = open_app(**params)
+    no_errors(at)
+    (value,) = params.values()
+    (notice,) = notices(at)
+    assert value[:40] in notice
+    shown = at.get("text")[0].proto
+    assert shown.body == notice  # a Text element: Streamlit renders no Markdown or HTML in it
+    assert not any(value[:20] in m.value for m in at.markdown)
+    assert not any(value[:20] in w.value for w in at.warning)
+
+
+def test_empty_layers_and_repeated_keys_give_notices() -> None:
+    at = open_app(layers="")
+    assert [n for n in notices(at) if "no layers" in n]
+    assert [n for n in LAYER_NAMES if at.sidebar.toggle(key=f"layer:{n}").value] == []
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["date"] = ["2015-01-23", "2009-01-01"]
+    at.run()
+    no_errors(at)
+    (notice,) = notices(at)
+    assert "'date' 2 times" in notice and "using the last, '2009-01-01'" in notice
+    assert at.sidebar.date_input(key="day").value == date(2009, 1, 1)
 
 
 def test_controls_write_the_view_to_the_link() -> None:

@@ -130,10 +130,19 @@ def test_clicking_a_treaty_link_opens_the_treaty(
 def test_a_bad_link_shows_a_notice_in_the_browser(
     dashboard_url: str, dashboard_page: OfflinePage
 ) -> None:
+    """The link's values come back as plain text: a Markdown link in it is no link, a
+    Markdown image loads nothing (every request off the loopback would be counted)."""
     page = dashboard_page.page
-    page.goto(f"{dashboard_url}/?date=someday&worldview=klingon")
+    page.goto(
+        f"{dashboard_url}/?date=![](http://host.example/p.png)"
+        "&worldview=[OFFICIAL MAP](https://evil.example/x)&layers=places&layers=territories"
+    )
     page.locator('[data-testid="stAlertContentWarning"]').first.wait_for(timeout=60_000)
-    warnings = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
-    assert any("someday" in w for w in warnings) and any("klingon" in w for w in warnings)
+    notices = page.locator('[data-testid="stText"]').all_inner_texts()
+    assert any("![](http://host.example/p.png)" in n for n in notices), notices
+    assert any("[OFFICIAL MAP](https://evil.example/x)" in n for n in notices), notices
+    assert any("'layers' 2 times" in n for n in notices), notices
+    assert page.locator('a[href*="evil.example"]').count() == 0
+    assert page.locator('img[src*="host.example"]').count() == 0
     wait_for_map(page)
     assert dashboard_page.blocked == []

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geodata.details
 import geodata.timeline
@@ -163,9 +165,38 @@ def test_bad_parameters_fall_back_with_a_notice(params: dict[str, str], word: st
     assert len(notices[0]) < 400
 
 
-def test_empty_layers_parameter_means_no_layers() -> None:
+def test_empty_layers_parameter_means_no_layers_with_a_notice() -> None:
     view, notices = parse_view({"layers": ""}, **RANGE)
-    assert view.layers == () and notices == []
+    assert view.layers == () and len(notices) == 1 and "only the sea" in notices[0]
+
+
+def test_a_repeated_parameter_uses_the_last_value_and_says_so() -> None:
+    view, notices = parse_view({"worldview": ["de-jure", "recognising"]}, **RANGE)
+    assert view.worldview is Worldview.RECOGNISING
+    assert notices == [
+        "The link gives 'worldview' 2 times ('de-jure, recognising'); using the last, "
+        "'recognising'."
+    ]
+    assert parse_view({"worldview": ["de-jure", "de-jure"]}, **RANGE) == (
+        parse_view({"worldview": "de-jure"}, **RANGE)
+    )
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["date", "worldview", "layers", "zoom", ""]) | st.text(max_size=8),
+        st.text(max_size=40) | st.lists(st.text(max_size=20), max_size=3),
+        max_size=5,
+    )
+)
+def test_every_link_gives_a_view_and_notices(params: dict) -> None:
+    """Whatever a link holds (fuzzed, seeded): a view within the record, never an exception."""
+    view, notices = parse_view(params, **RANGE)
+    assert RANGE["first"] <= view.day <= RANGE["last"]
+    assert isinstance(view.worldview, Worldview)
+    assert set(view.layers) <= set(RANGE["layer_names"])
+    assert all(isinstance(n, str) and len(n) < 600 for n in notices)
 
 
 def test_default_record_dates_are_the_range() -> None:
