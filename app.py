@@ -22,15 +22,15 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
+from dashboard.source import RecordUnavailable, dashboard_record
+from dashboard.view import View, parse_view
 from geodata.details import Details, Fact, details, selectable_items
 from geodata.display import display_boundaries
-from geodata.model import Event
-from geodata.record import default_record
+from geodata.model import Event, Record
 from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
 from geodata.snapshot import Snapshot, as_of
 from geodata.timeline import key_dates, recognition_steps
 from geodata.validation import is_web_url
-from geodata.view import View, parse_view
 from geodata.worldviews import Worldview
 from layers.assets import make_offline
 from layers.export import render_geojson, render_html
@@ -56,7 +56,14 @@ MAP_HEIGHT = 720  # Georgia, the Black Sea and the North Caucasus at the zoom th
 @st.cache_resource(max_entries=128, show_spinner=False)
 def snapshot_of(day: str, worldview: str) -> Snapshot:
     """The snapshot is immutable, so one object serves every session."""
-    return as_of(date.fromisoformat(day), worldview)
+    return as_of(date.fromisoformat(day), worldview, record())
+
+
+@st.cache_resource(show_spinner=False)
+def record() -> Record:
+    """The record shown: `GEOMAP_RECORD`'s folder or the packaged one, once per process
+    (the environment is read when the server starts). Raises RecordUnavailable."""
+    return dashboard_record()
 
 
 class _Capture:
@@ -139,12 +146,12 @@ def geojson_of(day: str, worldview: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def record_json() -> str:
-    return json.dumps(record_to_dict(default_record()), ensure_ascii=False, indent=1)
+    return json.dumps(record_to_dict(record()), ensure_ascii=False, indent=1)
 
 
 @st.cache_data(show_spinner=False)
 def recognitions_csv() -> str:
-    return recognitions_to_csv(default_record())
+    return recognitions_to_csv(record())
 
 
 # ---- the view: URL <-> widgets ---------------------------------------------------------
@@ -152,8 +159,8 @@ def recognitions_csv() -> str:
 
 def day_range() -> tuple[date, date]:
     """From the record's first fact to today (or the last fact, if the clock is behind)."""
-    record = default_record()
-    return record.first_date, max(record.last_date, date.today())
+    shown = record()
+    return shown.first_date, max(shown.last_date, date.today())
 
 
 def open_view_from_url() -> list[str]:
@@ -208,7 +215,7 @@ def jump_to_key_date() -> None:
 
 def sidebar() -> tuple[View, str | None]:
     first, last = day_range()
-    picks = {k.day: k.label for k in key_dates()}
+    picks = {k.day: k.label for k in key_dates(record())}
     with st.sidebar:
         st.header("View")
         st.date_input(
@@ -355,7 +362,7 @@ def recognition_chart_spec(last: str) -> dict[str, Any]:
     Only the marker of the chosen date changes from run to run, so `recognition_chart`
     swaps that one data point instead of rebuilding and re-validating the chart (40 ms).
     """
-    steps = recognition_steps()
+    steps = recognition_steps(record())
     frame = pd.DataFrame(
         {
             "territory": [s.name for s in steps],
@@ -460,6 +467,12 @@ def downloads(view: View, tiles: str | None) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="geomap: Abkhazia and South Ossetia", layout="wide")
+    try:
+        record()
+    except RecordUnavailable as error:  # the loader's messages, as plain text
+        st.error("The record cannot be shown.", icon="⛔")
+        st.text(str(error))
+        st.stop()
     if "notices" not in st.session_state:
         st.session_state["notices"] = open_view_from_url()
     view, tiles = sidebar()

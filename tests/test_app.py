@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit as st
 import streamlit_folium
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -476,3 +477,50 @@ def test_an_online_tile_background_is_a_choice(tiles: str) -> None:
     at.run()
     no_errors(at)
     assert "tileLayer" in map_args(at)["script"] and "tileLayer" not in offline_script
+
+
+@pytest.fixture
+def fresh_caches() -> Iterator[None]:
+    """The record is cached per process (it is read when the server starts): clear the
+    caches around a test that points GEOMAP_RECORD elsewhere."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_the_dashboard_shows_the_record_named_by_geomap_record(
+    fresh_caches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geodata.record import load_record
+    from geodata.timeline import key_dates
+
+    mini = Path(__file__).parent / "data" / "mini_record"
+    monkeypatch.setenv("GEOMAP_RECORD", str(mini))
+    at = open_app(date="2015-01-23")
+    no_errors(at)
+    picks = at.sidebar.selectbox(key="key_date")
+    assert len(picks.options) == len(key_dates(load_record(mini))) != len(key_dates())
+
+
+def test_a_record_folder_that_does_not_validate_is_named_in_plain_text(
+    fresh_caches: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "record"
+    shutil.copytree(Path(__file__).parent / "data" / "mini_record", folder)
+    entities = folder / "entities.toml"
+    entities.write_text(
+        entities.read_text().replace(
+            'name = "Georgia"', 'name = "Georgia"\nflag = "[x](https://evil.example)"'
+        )
+    )
+    monkeypatch.setenv("GEOMAP_RECORD", str(folder))
+    at = open_app()
+    no_errors(at)
+    assert at.error and not at.get("component_instance")
+    (shown,) = [t.value for t in at.text]
+    assert "entities.toml" in shown and "flag" in shown and "does not validate" in shown
+    assert not any("evil.example" in m.value for m in at.markdown)

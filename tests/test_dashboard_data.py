@@ -10,14 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dashboard.source
+import dashboard.view
 import geodata.details
 import geodata.timeline
-import geodata.view
+from dashboard.view import View, parse_view
 from geodata.details import details, selectable_items
 from geodata.record import default_record, load_record
 from geodata.snapshot import as_of
 from geodata.timeline import key_dates, recognition_steps
-from geodata.view import View, parse_view
 from geodata.worldviews import Worldview
 
 MINI = load_record(Path(__file__).parent / "data" / "mini_record")
@@ -30,7 +31,9 @@ RANGE = {
 }
 
 
-@pytest.mark.parametrize("module", [geodata.details, geodata.timeline, geodata.view])
+@pytest.mark.parametrize(
+    "module", [geodata.details, geodata.timeline, dashboard.view, dashboard.source]
+)
 def test_docstring_examples_run(module: object) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
