@@ -3,6 +3,10 @@
 Learned from Correlates of War / ATOP (an alliance is dated, typed and staged: signature,
 ratification and entry into force are different dates) and CShapes (a snapshot for a date
 is the rows whose interval contains it). Nothing here knows about maps.
+
+Rows whose fact can change after it was recorded (a recognition, a treaty, a place such as
+a base, a mission) may carry `checked`: the latest day on which a cited source confirms that
+the fact still held. Events and disputes describe the past and carry none.
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ class Recognition:
     sources: tuple[Source, ...]
     withdrawn: date | None = None
     withdrawal_sources: tuple[Source, ...] = ()
+    checked: date | None = None
     note: str | None = None
 
     def active_on(self, day: date) -> bool:
@@ -142,6 +147,7 @@ class Treaty:
     in_force: date | None = None
     ended: date | None = None
     ratifications: tuple[Ratification, ...] = ()
+    checked: date | None = None
     note: str | None = None
 
 
@@ -158,6 +164,7 @@ class Place:
     unit: str | None = None
     opened: date | None = None
     closed: date | None = None
+    checked: date | None = None
     note: str | None = None
 
     def active_on(self, day: date) -> bool:
@@ -177,6 +184,7 @@ class Mission:
     sources: tuple[Source, ...]
     contributors: tuple[str, ...] = ()
     end: date | None = None
+    checked: date | None = None
     note: str | None = None
 
     def active_on(self, day: date) -> bool:

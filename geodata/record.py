@@ -36,6 +36,7 @@ RECORD_DIR = Path(__file__).parent / "record"
 
 S = FieldSpec
 _OPTIONAL_NOTE = S("str", required=False)
+_CHECKED = S("date", required=False)
 _ENTITY_SPECS = {
     "id": S("entity"),
     "name": S("str"),
@@ -58,6 +59,7 @@ _RECOGNITION_SPECS = {
     "sources": S("sources"),
     "withdrawn": S("date", required=False),
     "withdrawal_sources": S("sources", required=False),
+    "checked": _CHECKED,
     "note": _OPTIONAL_NOTE,
 }
 _TREATY_SPECS = {
@@ -71,6 +73,7 @@ _TREATY_SPECS = {
     "signed_at": S("place", required=False),
     "in_force": S("date", required=False),
     "ended": S("date", required=False),
+    "checked": _CHECKED,
     "note": _OPTIONAL_NOTE,
 }
 _RATIFICATION_SPECS = {
@@ -93,6 +96,7 @@ _PLACE_SPECS = {
     "unit": S("str", required=False),
     "opened": S("date", required=False),
     "closed": S("date", required=False),
+    "checked": _CHECKED,
     "note": _OPTIONAL_NOTE,
 }
 _MISSION_SPECS = {
@@ -105,6 +109,7 @@ _MISSION_SPECS = {
     "sources": S("sources"),
     "contributors": S("entities", required=False),
     "end": S("date", required=False),
+    "checked": _CHECKED,
     "note": _OPTIONAL_NOTE,
 }
 _EVENT_KINDS = (
@@ -420,6 +425,7 @@ def _check_dates(rows: dict[str, list[_Loaded]]) -> None:
                     f"{later} {second} is before {earlier} {first}",
                     f"swap or correct the dates; {later} must not precede {earlier}",
                 )
+    _check_checked(rows)
     for row in rows["recognition"]:
         if row.values.get("withdrawn") and not row.values.get("withdrawal_sources"):
             row.report(
@@ -444,6 +450,38 @@ def _check_dates(rows: dict[str, list[_Loaded]]) -> None:
                 )
 
 
+# The row's own dates that `checked` may not precede: a source cannot confirm a fact
+# still held on a day before the fact (or its latest stage) was there to confirm.
+_CHECKED_AFTER = {
+    "recognition": ("since", "withdrawn"),
+    "treaty": ("signed", "in_force", "ended"),
+    "place": ("opened", "closed"),
+    "mission": ("start", "end"),
+}
+
+
+def _check_checked(rows: dict[str, list[_Loaded]]) -> None:
+    """`checked` (future dates are refused by the date parser) follows the row's own dates."""
+    for name, names in _CHECKED_AFTER.items():
+        for row in rows[name]:
+            checked = row.values.get("checked")
+            if checked is None:
+                continue
+            dated = [(row.values[f], f) for f in names if row.values.get(f)]
+            dated += [
+                (step["date"], "ratification date") for step in row.values.get("ratification", ())
+            ]
+            if not dated:
+                continue
+            latest, field = max(dated)
+            if checked < latest:
+                row.report(
+                    "checked",
+                    f"checked {checked} is before the row's {field} {latest}",
+                    f"give the day a source last confirmed the fact, on or after {latest}",
+                )
+
+
 def _check_recognition_overlaps(rows: list[_Loaded]) -> None:
     """The same recognition stated twice (overlapping intervals for one pair) is a duplicate."""
     by_pair: dict[tuple[str, str], list[_Loaded]] = defaultdict(list)
@@ -451,7 +489,7 @@ def _check_recognition_overlaps(rows: list[_Loaded]) -> None:
         by_pair[row.values["by"], row.values["of"]].append(row)
     for (by, of), pair_rows in by_pair.items():
         pair_rows.sort(key=lambda r: r.values["since"])
-        for before, after in zip(pair_rows, pair_rows[1:]):
+        for before, after in zip(pair_rows, pair_rows[1:], strict=False):
             end = before.values.get("withdrawn")
             if end is None or after.values["since"] < end:
                 after.report(

@@ -37,6 +37,7 @@ def _recogniser(snapshot: Snapshot, recognition: Recognition) -> dict[str, Any]:
         "name": entity.name,
         "un_member": entity.un_member,
         "since": recognition.since.isoformat(),
+        "checked": _iso(recognition.checked),
         "sources": sources_to_list(recognition.sources),
     }
 
@@ -86,6 +87,7 @@ def treaty_to_dict(snapshot: Snapshot, state: TreatyState) -> dict[str, Any]:
         "ended": _iso(treaty.ended) if state.stage.value == "ended" else None,
         "stage": state.stage.value,
         "obligations": [o.value for o in treaty.obligations],
+        "checked": _iso(treaty.checked),
         "sources": sources_to_list(treaty.sources),
     }
 
@@ -126,7 +128,9 @@ def recognitions_to_csv(record: Record) -> str:
     """One row per recognition, names beside ids and every source, for spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "by", "by_name", "of", "of_name", "since", "withdrawn", "sources"])
+    writer.writerow(
+        ["id", "by", "by_name", "of", "of_name", "since", "withdrawn", "checked", "sources"]
+    )
     for r in record.recognitions:
         sources = r.sources + r.withdrawal_sources
         writer.writerow(
@@ -138,6 +142,7 @@ def recognitions_to_csv(record: Record) -> str:
                 record.entities[r.of].name,
                 r.since.isoformat(),
                 _iso(r.withdrawn) or "",
+                _iso(r.checked) or "",
                 " ".join(s.url or s.document or s.title for s in sources),
             ]
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,86 @@ def test_all_problems_reported_at_once(record_dir: Path) -> None:
     edit(record_dir, "recognitions.toml", 'by = "NIC"', 'by = "NIX"')
     edit(record_dir, "events.toml", "end = 2008-08-12", "end = 2008-08-01")
     assert len(problems_of(record_dir)) == 2
+
+
+def test_checked_is_carried_into_the_model_and_every_export(record_dir: Path) -> None:
+    import csv
+    import io
+
+    from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
+    from geodata.snapshot import as_of
+
+    edit(
+        record_dir,
+        "recognitions.toml",
+        "since = 2008-09-05",
+        "since = 2008-09-05\nchecked = 2024-05-01",
+    )
+    edit(
+        record_dir,
+        "treaties.toml",
+        "in_force = 2015-02-01",
+        "in_force = 2015-02-01\nchecked = 2023-03-02",
+    )
+    edit(record_dir, "places.toml", "lon = 41.0234", "lon = 41.0234\nchecked = 2022-01-01")
+    record = load_record(record_dir)
+    [nic] = [r for r in record.recognitions if r.id == "nic-abk"]
+    assert nic.checked == date(2024, 5, 1)
+    assert record.treaties[0].checked == date(2023, 3, 2)
+    assert record.places["sukhumi"].checked == date(2022, 1, 1)
+    assert record.places["moscow"].checked is None
+    dumped = record_to_dict(record)
+    assert {r["id"]: r["checked"] for r in dumped["recognitions"]}["nic-abk"] == "2024-05-01"
+    assert dumped["places"]["sukhumi"]["checked"] == "2022-01-01"
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(recognitions_to_csv(record)))}
+    assert rows["nic-abk"]["checked"] == "2024-05-01" and rows["rus-abk"]["checked"] == ""
+    facts = snapshot_to_dict(as_of(date(2016, 1, 1), "de-facto", record=record))
+    [abk] = [t for t in facts["territories"] if t["id"] == "ABK"]
+    assert {r["id"]: r["checked"] for r in abk["recognized_by"]}["NIC"] == "2024-05-01"
+    assert facts["treaties"][0]["checked"] == "2023-03-02"
+
+
+def test_checked_in_the_future_is_refused(record_dir: Path) -> None:
+    edit(
+        record_dir,
+        "recognitions.toml",
+        "since = 2008-09-05",
+        "since = 2008-09-05\nchecked = 2999-01-01",
+    )
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", "checked = 2999-01-01")
+    assert f"recognitions.toml:{line}:" in problem
+    assert "field 'checked'" in problem and "in the future" in problem
+
+
+def test_checked_before_the_rows_own_dates_is_refused(record_dir: Path) -> None:
+    edit(
+        record_dir,
+        "recognitions.toml",
+        "withdrawn = 2014-03-31",
+        "withdrawn = 2014-03-31\nchecked = 2012-01-01",
+    )
+    edit(
+        record_dir,
+        "treaties.toml",
+        "in_force = 2015-02-01",
+        "in_force = 2015-02-01\nchecked = 2015-01-24",
+    )
+    found = problems_of(record_dir)
+    assert len(found) == 2
+    rec_line = line_of(record_dir, "recognitions.toml", "checked = 2012-01-01")
+    treaty_line = line_of(record_dir, "treaties.toml", "checked = 2015-01-24")
+    [rec] = [p for p in found if "recognitions.toml" in p]
+    [treaty] = [p for p in found if "treaties.toml" in p]
+    assert f"recognitions.toml:{rec_line}:" in rec and "field 'checked'" in rec
+    assert "before the row's withdrawn 2014-03-31" in rec and "on or after 2014-03-31" in rec
+    assert f"treaties.toml:{treaty_line}:" in treaty
+    assert "before the row's in_force 2015-02-01" in treaty
+
+
+def test_checked_only_where_a_fact_can_change(record_dir: Path) -> None:
+    text = (record_dir / "events.toml").read_text(encoding="utf-8")
+    first_date = next(line for line in text.splitlines() if line.startswith("date = "))
+    edit(record_dir, "events.toml", first_date, first_date + "\nchecked = 2020-01-01")
+    [problem] = problems_of(record_dir)
+    assert "field 'checked'" in problem and "unknown field" in problem
