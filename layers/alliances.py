@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import folium
-import numpy as np
 
 from geodata.details import pair_id
 from geodata.model import Place
 from geodata.snapshot import Snapshot, TreatyStage, TreatyState
+from layers.arcs import BEND, arc
 from layers.elements import PolylineLayer, css_token
 from layers.popups import pair_popup, pair_tooltip
 from layers.style import (
@@ -31,41 +31,6 @@ from layers.style import (
 )
 
 __all__ = ["alliances_layer", "arc", "link_classes"]
-
-BEND = 0.08
-"""Sideways bend of every link, as a share of its length: a curve says "link", not "border"."""
-
-
-def arc(
-    start: tuple[float, float], end: tuple[float, float], bend: float = 0.0, steps: int = 32
-) -> list[list[float]]:
-    """Points (lat, lon) along the great circle from `start` to `end`, bent sideways.
-
-    `bend` displaces the midpoint by that share of the arc's length (negative: other side).
-    Longitudes are continuous (they may pass ±180), which Leaflet draws without a jump.
-
-    >>> arc((0.0, 179.0), (0.0, -179.0), steps=2)
-    [[0.0, 179.0], [0.0, 180.0], [0.0, 181.0]]
-    """
-    a, b = _unit(*start), _unit(*end)
-    omega = float(np.arccos(np.clip(a @ b, -1.0, 1.0)))
-    if omega < 1e-9:
-        return [list(start), list(end)]
-    t = np.linspace(0.0, 1.0, steps + 1)[:, None]
-    points = (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
-    normal = np.cross(a, b)
-    points = points + np.outer(
-        bend * omega * np.sin(np.pi * t[:, 0]), normal / np.linalg.norm(normal)
-    )
-    points /= np.linalg.norm(points, axis=1)[:, None]
-    lat = np.degrees(np.arcsin(points[:, 2]))
-    lon = np.degrees(np.unwrap(np.arctan2(points[:, 1], points[:, 0])))
-    return [[round(float(y), 4) + 0.0, round(float(x), 4) + 0.0] for y, x in zip(lat, lon)]
-
-
-def _unit(lat: float, lon: float) -> np.ndarray:
-    phi, lam = np.radians(lat), np.radians(lon)
-    return np.array([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
 
 
 def alliances_layer(snapshot: Snapshot) -> folium.FeatureGroup:

@@ -15,7 +15,14 @@ from geodata.snapshot import Snapshot
 from layers.popups import text
 from layers.style import LEGEND_SECTIONS, Category, Section
 
-__all__ = ["ATTRIBUTION", "LEGEND_CSS", "legend_html", "legend_sections", "title_html"]
+__all__ = [
+    "ATTRIBUTION",
+    "LEGEND_CSS",
+    "legend_html",
+    "legend_sections",
+    "title_html",
+    "title_parts",
+]
 
 ATTRIBUTION = (
     "Boundaries: Natural Earth (public domain). "
@@ -102,12 +109,15 @@ def legend_html(layers: Sequence[str]) -> str:
     )
 
 
-def title_html(snapshot: Snapshot) -> str:
-    """ "Abkhazia and South Ossetia, 23 January 2015: de facto control" and the convention."""
+def title_parts(snapshot: Snapshot) -> tuple[str, str, str, str]:
+    """The title's plain text: subject, day, worldview label and convention sentence."""
     subject = " and ".join(snapshot.name(s) for s in snapshot.subject)
     day = f"{snapshot.as_of.day} {snapshot.as_of:%B %Y}"
     view = snapshot.worldview
-    return (
-        f"<b>{text(subject)}</b>, {text(day)}: {text(view.label)}"
-        f"<small>{text(view.convention)}</small>"
-    )
+    return subject, day, view.label, view.convention
+
+
+def title_html(snapshot: Snapshot) -> str:
+    """ "Abkhazia and South Ossetia, 23 January 2015: de facto control" and the convention."""
+    subject, day, label, convention = title_parts(snapshot)
+    return f"<b>{text(subject)}</b>, {text(day)}: {text(label)}<small>{text(convention)}</small>"

@@ -1,0 +1,138 @@
+"""Still maps (layers.still) and their labels (layers.labels): real data, real rendering."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+import xml.etree.ElementTree as ET
+from datetime import date
+from functools import cache
+
+import numpy as np
+import pytest
+import shapely
+import shapely.ops
+from PIL import Image
+from pypdf import PdfReader
+
+from geodata.display import display_boundaries
+from geodata.snapshot import as_of
+from layers.still import StillMap, render_still
+
+DAYS = (date(2015, 1, 23), date(2008, 8, 1))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@cache
+def still(day: date, fmt: str, extent: str = "story") -> StillMap:
+    return render_still(as_of(day), fmt, extent=extent)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_png_fills_match_the_style_table(day: date) -> None:
+    result = still(day, "png")
+    image = Image.open(io.BytesIO(result.data)).convert("RGB")
+    scale = image.width / result.width
+    shapes = dict(zip(display_boundaries()["id"], display_boundaries().geometry, strict=True))
+    for fid in ("ABK", "SOS", "GEO", "RUS"):
+        projected = shapely.transform(
+            shapes[fid],
+            lambda c: np.column_stack(result.to_map(c[:, 0], c[:, 1])),  # type: ignore[operator]
+        ).intersection(shapely.box(*result.map_box))
+        polygon = max(getattr(projected, "geoms", [projected]), key=lambda g: g.area)
+        core = polygon.buffer(-1.5)
+        x0, y0, x1, y1 = core.bounds
+        grid = shapely.points(
+            *(a.ravel() for a in np.meshgrid(np.linspace(x0, x1, 15), np.linspace(y0, y1, 15)))
+        )
+        inside = [p for p in grid if core.contains(p)]
+        assert len(inside) >= 5, fid
+        # many points inside the polygon are off the labels, dots and lines drawn over it
+        colours = [image.getpixel((int(p.x * scale), int(p.y * scale))) for p in inside]
+        category = result.fills[fid]
+        expected = {_rgb(category.color)} | ({_rgb(category.stripe)} if category.stripe else set())
+        commonest = Counter(colours).most_common(1)[0][0]
+        assert commonest in expected, (fid, category.key, Counter(colours).most_common(3))
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_png_legend_swatches_and_title(day: date) -> None:
+    result = still(day, "png")
+    image = Image.open(io.BytesIO(result.data)).convert("RGB")
+    scale = image.width / result.width
+    for key, (x0, y0, x1, y1) in result.swatches.items():
+        from layers.style import LEGEND_SECTIONS
+
+        category = next(c for s in LEGEND_SECTIONS for c in s.categories if c.key == key)
+        if category.kind != "fill":
+            continue
+        pixel = image.getpixel((int((x0 + x1) / 2 * scale), int((y0 + y1) / 2 * scale)))
+        assert pixel == _rgb(category.color), key
+    x0, y0, x1, y1 = (int(v * scale) for v in result.title_box)
+    title = np.asarray(image.crop((x0, y0, x1, y1)))
+    assert (title < 100).any(), "the title band holds dark text"
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_svg_is_editable_and_self_contained(day: date) -> None:
+    data = still(day, "svg").data
+    root = ET.fromstring(data)
+    ids = {g.get("id") for g in root.iter(f"{SVG}g")}
+    assert {"territories", "recognition", "alliances", "places", "labels", "legend"} <= ids
+    labels = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "labels")
+    words = {t.text for t in labels.iter(f"{SVG}text")}
+    assert {"Abkhazia", "GEORGIA", "RUSSIA", "Sukhumi", "Tskhinvali"} <= words
+    assert "paint-order: stroke" in data.decode()
+    assert not list(root.iter(f"{SVG}image"))
+    assert not re.search(rb'href="(?!#)', data), "only references inside the file"
+    title = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert f"{day.day} {day:%B %Y}" in title
+    assert render_still(as_of(day), "svg").data == data, "same inputs, same bytes"
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_pdf_is_vector_and_names_the_territories(day: date) -> None:
+    data = still(day, "pdf").data
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    assert not page.images
+    words = page.extract_text()
+    for name in ("Abkhazia", "South Ossetia", "GEORGIA", "RUSSIA", f"{day.day} {day:%B %Y}"):
+        assert name in words
+    assert render_still(as_of(day), "pdf").data == data
+
+
+def test_de_jure_labels_are_not_state_style() -> None:
+    result = render_still(as_of(date(2015, 1, 23), "de-jure"), "svg")
+    texts = set(re.findall(rb">([^<]+)</text>", result.data))
+    assert b"(occupied)" in b" ".join(texts)
+    assert b"ABKHAZIA" not in texts
+
+
+def test_non_latin_names_measure_and_render() -> None:
+    from layers.still import text_width
+
+    assert text_width("აფხაზეთი", 10) > 20 and text_width("Абхазия", 10) > 20
+
+
+@pytest.mark.parametrize("extent", ["story", "world"])
+@pytest.mark.parametrize("day", DAYS)
+def test_labels_never_overlap_nor_cover_other_dots(day: date, extent: str) -> None:
+    result = still(day, "png", extent)
+    boxes = [shapely.box(*label.box) for label in result.labels]
+    assert len(boxes) >= 6
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.intersects(b)
+    for dot in result.dots:
+        x, y = result.to_map(np.array([dot.lon]), np.array([dot.lat]))  # type: ignore[operator]
+        disc = shapely.Point(float(x[0]), float(y[0])).buffer(dot.radius - 0.8)
+        for label in result.labels:
+            if label.key != dot.key:
+                assert not shapely.box(*label.box).intersects(disc), (label.key, dot.key)
+    names = {label.lines[0] for label in result.labels}
+    assert {"Abkhazia", "South Ossetia", "GEORGIA", "RUSSIA"} <= names
