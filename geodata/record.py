@@ -89,8 +89,8 @@ _PLACE_SPECS = {
     "name": S("str"),
     "kind": S("str", choices=("capital", "military_base", "city")),
     "entity": S("entity"),
-    "lat": S("number"),
-    "lon": S("number"),
+    "lat": S("latitude"),
+    "lon": S("longitude"),
     "sources": S("sources"),
     "operator": S("entity", required=False),
     "unit": S("str", required=False),
@@ -195,27 +195,46 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
     into files not given are then resolved against the rest of `directory`.
     """
     problems: list[Problem] = []
+    # A file that is missing or cannot be read is reported even when other files are being
+    # checked on their own: their references into it could not be checked.
+    unreadable: list[Problem] = []
     chosen = {Path(f).resolve() for f in files} if files else None
     rows: dict[str, list[_Loaded]] = defaultdict(list)
     declared: dict[str, set[str] | None] = {}
+    if not directory.is_dir():
+        what = "does not exist" if not directory.exists() else "is not a folder"
+        raise RecordError(
+            [
+                Problem(
+                    directory,
+                    None,
+                    "record folder",
+                    None,
+                    what,
+                    f"point to the folder that holds {', '.join(t.file for t in _TABLES)}",
+                )
+            ]
+        )
     for table in _TABLES:
         path = directory / table.file
-        if chosen is not None and path.resolve() not in chosen and not path.exists():
-            continue
         if not path.exists():
-            if table.name == "entity":
-                problems.append(
-                    Problem(
-                        path,
-                        None,
-                        table.file,
-                        None,
-                        "file is missing",
-                        "create it; every other file refers to its ids",
-                    )
+            unreadable.append(
+                Problem(
+                    path,
+                    None,
+                    table.file,
+                    None,
+                    "file is missing: every file of the record must be there",
+                    f"restore it, or create it with at least one [[{table.name}]] row",
                 )
+            )
+            declared[table.name] = None
             continue
-        rows[table.name], declared[table.name] = _read_file(path, table, problems)
+        text = _read_text(path, table, unreadable)
+        if text is None:
+            declared[table.name] = None
+            continue
+        rows[table.name], declared[table.name] = _read_file(path, text, table, problems)
     if chosen is not None:
         known = {(directory / t.file).resolve() for t in _TABLES}
         for path in chosen - known:
@@ -236,6 +255,7 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
     _check_disputes(rows, declared)
     if chosen is not None:
         problems = [p for p in problems if p.file.resolve() in chosen]
+    problems = unreadable + problems
     if problems:
         raise RecordError(problems)
     return _build(rows)
@@ -247,26 +267,74 @@ def default_record() -> Record:
     return load_record()
 
 
+def _read_text(path: Path, table: _Table, problems: list[Problem]) -> str | None:
+    """The file's text, or None with one problem saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = (
+            "is a folder, not a file" if path.is_dir() else f"cannot be read ({error.strerror})"
+        )
+        problems.append(
+            Problem(path, None, table.file, None, reason, "make it a readable TOML file")
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        problems.append(
+            Problem(
+                path,
+                line,
+                table.file,
+                None,
+                f"byte 0x{byte:02x} is not UTF-8",
+                "save the file as UTF-8 (retype the character, or re-encode the file)",
+            )
+        )
+        return None
+    if text.startswith("\ufeff"):
+        problems.append(
+            Problem(
+                path,
+                1,
+                table.file,
+                None,
+                "starts with a byte-order mark (BOM)",
+                "save the file as UTF-8 without a byte-order mark",
+            )
+        )
+        return None
+    return text
+
+
 def _read_file(
-    path: Path, table: _Table, problems: list[Problem]
+    path: Path, text: str, table: _Table, problems: list[Problem]
 ) -> tuple[list[_Loaded], set[str] | None]:
     """The rows that parsed, and every id the file declares (None if it could not be read).
 
     Ids of rows with problems still count as declared, so that one bad row is reported
     once instead of again in every row that refers to it.
     """
-    text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        hint = (
+            "dates must be real days written YYYY-MM-DD, like 2008-08-26"
+            if "date" in message
+            else "see the line named; text goes in double quotes, lists in [ ]"
+        )
         problems.append(
             Problem(
                 path,
-                toml_error_line(str(error)),
+                toml_error_line(message),
                 table.file,
                 None,
-                f"is not valid TOML ({error})",
-                "correct the syntax; dates must be real days like 2008-08-26",
+                f"is not valid TOML ({message})",
+                f"correct the syntax; {hint}",
             )
         )
         return [], None
@@ -363,7 +431,7 @@ def _check_references(rows: dict[str, list[_Loaded]], declared: dict[str, set[st
                 row.report(
                     field,
                     f"unknown {kind} '{ref}'",
-                    f"use an id from {kind}s ({_TABLE_FOR_KIND[kind]}) or add it there",
+                    f"use an id from {_TABLE_FOR_KIND[kind]} or add it there",
                     nested,
                 )
 

@@ -7,10 +7,11 @@ and all problems are reported at once so that one run of `geomap validate` shows
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -172,6 +173,13 @@ class RowReader:
         return values if ok else None
 
 
+def _show(value: Any) -> str:
+    """A value as the record's author wrote it: TOML dates and times, not Python reprs."""
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    return repr(value)
+
+
 def _describe(spec: FieldSpec) -> str:
     if spec.choices:
         return "one of: " + ", ".join(spec.choices)
@@ -180,34 +188,34 @@ def _describe(spec: FieldSpec) -> str:
 
 def _parse_str(value: Any, spec: FieldSpec) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected non-empty text, got {value!r}")
+        raise ValueError(f"expected non-empty text, got {_show(value)}")
     if spec.choices and value not in spec.choices:
-        raise ValueError(f"{value!r} is not an allowed value")
+        raise ValueError(f"{_show(value)} is not an allowed value")
     return value.strip()
 
 
 def _parse_row_id(value: Any, spec: FieldSpec) -> str:
     if not isinstance(value, str) or not _ID.match(value):
-        raise ValueError(f"{value!r} is not a valid id")
+        raise ValueError(f"{_show(value)} is not a valid id")
     return value
 
 
 def _parse_entity_ref(value: Any, spec: FieldSpec) -> str:
     if not isinstance(value, str) or not _ENTITY_ID.match(value):
-        raise ValueError(f"{value!r} is not an entity id")
+        raise ValueError(f"{_show(value)} is not an entity id")
     return value
 
 
 def _parse_entity_refs(value: Any, spec: FieldSpec) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
-        raise ValueError(f"expected a non-empty list of entity ids, got {value!r}")
+        raise ValueError(f"expected a non-empty list of entity ids, got {_show(value)}")
     return tuple(_parse_entity_ref(v, spec) for v in value)
 
 
 def _parse_date(value: Any, spec: FieldSpec) -> date:
     # tomllib gives datetime for date-times; a fact is a day, so those are refused too.
     if type(value) is not date:
-        raise ValueError(f"expected a bare TOML date like 2008-08-26, got {value!r}")
+        raise ValueError(f"expected a bare TOML date like 2008-08-26, got {_show(value)}")
     if value > date.today():
         raise ValueError(f"{value.isoformat()} is in the future")
     return value
@@ -215,23 +223,35 @@ def _parse_date(value: Any, spec: FieldSpec) -> date:
 
 def _parse_bool(value: Any, spec: FieldSpec) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise ValueError(f"expected true or false, got {_show(value)}")
     return value
 
 
 def _parse_number(value: Any, spec: FieldSpec) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"expected a number, got {_show(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
     return float(value)
+
+
+def _parse_coordinate(limit: float) -> Callable[[Any, FieldSpec], float]:
+    def parse(value: Any, spec: FieldSpec) -> float:
+        number = _parse_number(value, spec)
+        if not -limit <= number <= limit:
+            raise ValueError(f"{number} is outside -{limit:g}..{limit:g}")
+        return number
+
+    return parse
 
 
 def _parse_obligations(value: Any, spec: FieldSpec) -> tuple[Obligation, ...]:
     if not isinstance(value, list) or not value:
-        raise ValueError(f"expected a non-empty list of obligations, got {value!r}")
+        raise ValueError(f"expected a non-empty list of obligations, got {_show(value)}")
     allowed = {o.value for o in Obligation}
     for item in value:
         if item not in allowed:
-            raise ValueError(f"{item!r} is not an obligation")
+            raise ValueError(f"{_show(item)} is not an obligation")
     return tuple(Obligation(v) for v in value)
 
 
@@ -260,7 +280,7 @@ def parse_source(item: Any, n: int) -> Source:
         raise ValueError(f"source {n} document {document!r} does not name a document")
     published = item.get("published")
     if published is not None and type(published) is not date:
-        raise ValueError(f"source {n} published {published!r} is not a date")
+        raise ValueError(f"source {n} published {_show(published)} is not a date")
     publisher = item.get("publisher")
     if publisher is not None and not isinstance(publisher, str):
         raise ValueError(f"source {n} publisher {publisher!r} is not text")
@@ -286,6 +306,8 @@ _PARSERS: dict[str, Callable[[Any, FieldSpec], Any]] = {
     "date": _parse_date,
     "bool": _parse_bool,
     "number": _parse_number,
+    "latitude": _parse_coordinate(90),
+    "longitude": _parse_coordinate(180),
     "obligations": _parse_obligations,
     "sources": _parse_sources,
 }
@@ -298,7 +320,9 @@ _DESCRIPTIONS = {
     "place": "a place id from places.toml, e.g. sukhumi",
     "date": "a bare date YYYY-MM-DD that is real and not in the future",
     "bool": "true or false",
-    "number": "a number",
+    "number": "a finite number",
+    "latitude": "a latitude in decimal degrees (WGS 84), from -90 to 90",
+    "longitude": "a longitude in decimal degrees (WGS 84), from -180 to 180",
     "obligations": "a list from: " + ", ".join(o.value for o in Obligation),
     "sources": (
         'a list of { title = "...", url = "https://..." } or '

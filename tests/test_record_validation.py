@@ -282,3 +282,88 @@ def test_checked_only_where_a_fact_can_change(record_dir: Path) -> None:
     edit(record_dir, "events.toml", first_date, first_date + "\nchecked = 2020-01-01")
     [problem] = problems_of(record_dir)
     assert "field 'checked'" in problem and "unknown field" in problem
+
+
+def test_a_missing_record_file_is_an_error(record_dir: Path) -> None:
+    (record_dir / "recognitions.toml").unlink()
+    [problem] = problems_of(record_dir)
+    assert "recognitions.toml" in problem and "file is missing" in problem and "Fix:" in problem
+
+
+def test_a_file_checked_on_its_own_says_when_its_references_could_not_be(
+    record_dir: Path,
+) -> None:
+    (record_dir / "entities.toml").unlink()
+    with pytest.raises(RecordError) as caught:
+        load_record(record_dir, files=[record_dir / "recognitions.toml"])
+    [problem] = [str(p) for p in caught.value.problems]
+    assert "entities.toml" in problem and "file is missing" in problem
+
+
+def test_a_file_checked_on_its_own_has_its_entity_ids_checked(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", 'by = "NIC"', 'by = "NIX"')
+    with pytest.raises(RecordError) as caught:
+        load_record(record_dir, files=[record_dir / "recognitions.toml"])
+    [problem] = [str(p) for p in caught.value.problems]
+    assert "unknown entity 'NIX'" in problem and "use an id from entities.toml" in problem
+    assert "entitys" not in problem
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("nan", "finite number"), ("inf", "finite number"), ("91.5", "outside -90..90")],
+)
+def test_coordinates_must_be_finite_and_in_range(record_dir: Path, value: str, says: str) -> None:
+    edit(record_dir, "places.toml", "lat = 43.0015", f"lat = {value}")
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "places.toml", f"lat = {value}")
+    assert f"places.toml:{line}:" in problem and "field 'lat'" in problem and says in problem
+
+
+def test_longitude_out_of_range(record_dir: Path) -> None:
+    edit(record_dir, "places.toml", "lon = 41.0234", "lon = 181")
+    [problem] = problems_of(record_dir)
+    assert "field 'lon'" in problem and "outside -180..180" in problem
+
+
+def test_a_non_utf8_byte_names_file_and_line(record_dir: Path) -> None:
+    path = record_dir / "places.toml"
+    data = path.read_bytes().replace(b"Sukhumi", b"Sukh\xfcmi", 1)
+    path.write_bytes(data)
+    line = data[: data.index(b"\xfc")].count(b"\n") + 1
+    [problem] = problems_of(record_dir)
+    assert f"places.toml:{line}:" in problem and "0xfc is not UTF-8" in problem
+
+
+def test_a_byte_order_mark_is_named(record_dir: Path) -> None:
+    path = record_dir / "events.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    [problem] = problems_of(record_dir)
+    assert "events.toml:1:" in problem and "byte-order mark (BOM)" in problem
+
+
+def test_a_record_file_that_is_a_folder_is_one_error(record_dir: Path) -> None:
+    (record_dir / "missions.toml").unlink()
+    (record_dir / "missions.toml").mkdir()
+    [problem] = problems_of(record_dir)
+    assert "missions.toml" in problem and "is a folder, not a file" in problem
+
+
+def test_a_record_folder_that_is_not_one(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "record.toml"
+    not_a_folder.write_text("", encoding="utf-8")
+    for path, says in ((not_a_folder, "is not a folder"), (tmp_path / "none", "does not exist")):
+        [problem] = problems_of(path)
+        assert str(path) in problem and says in problem
+
+
+def test_the_syntax_hint_talks_about_dates_only_for_dates(record_dir: Path) -> None:
+    edit(record_dir, "places.toml", 'name = "Sukhumi"', "name = Sukhumi")
+    [problem] = problems_of(record_dir)
+    assert "not valid TOML" in problem and "date" not in problem.split("Fix:")[1]
+
+
+def test_a_date_time_is_shown_as_written_not_as_a_python_repr(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", "since = 2008-09-05", "since = 2008-09-05T10:00:00")
+    [problem] = problems_of(record_dir)
+    assert "2008-09-05T10:00:00" in problem and "datetime" not in problem
