@@ -173,3 +173,40 @@ def test_sources_are_articles_not_listing_pages_or_refworld_copies() -> None:
     listing = ("/category/", "/tag/", "/taxonomy/", "refworld.org")
     urls = {s.url for s in every_source() if s.url}
     assert not {u for u in urls if any(mark in u for mark in listing)} - KNOWN_LISTING
+
+
+def in_force_today():
+    today = date.today()
+    for r in RECORD.recognitions:
+        if r.withdrawn is None and all(RECORD.entities[e].exists_on(today) for e in (r.by, r.of)):
+            yield r
+    yield from (t for t in RECORD.treaties if t.ended is None)
+    yield from (p for p in RECORD.places.values() if p.kind == "military_base" and p.closed is None)
+    yield from (m for m in RECORD.missions if m.end is None)
+
+
+# Rows whose `checked` is the row's own last date because no cited source is dated at or
+# after it: the South Ossetian MFA's undated note on the 2015 treaty's entry into force, the
+# 2009 formation of the Java garrison, Nicaragua's decree on South Ossetia (its reports are
+# undated reprints).
+CHECKED_ON_OWN_DATE = {"rus-sos-alliance-2015", "java-4th-base", "nic-sos"}
+
+
+def test_every_fact_in_force_today_says_when_a_source_last_confirmed_it() -> None:
+    rows = list(in_force_today())
+    assert len(rows) >= 30
+    for row in rows:
+        assert row.checked, row.id
+        if row.id in CHECKED_ON_OWN_DATE:
+            continue
+        dated = {s.published for s in row.sources}
+        dated |= {s.published for r in getattr(row, "ratifications", ()) for s in r.sources}
+        assert row.checked in dated, f"{row.id}: no cited source of {row.checked}"
+
+
+def test_the_checked_dates_found_after_2024() -> None:
+    by_id = {row.id: row.checked for row in in_force_today()}
+    assert by_id["rus-abk"] == date(2025, 5, 11) and by_id["rus-sos"] == date(2025, 5, 10)
+    assert by_id["syr-abk"] == by_id["syr-sos"] == date(2025, 8, 27)
+    assert by_id["abk-sos"] == date(2025, 9, 30)
+    assert by_id["ochamchire-naval-point"] == date(2025, 6, 3)
