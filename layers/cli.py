@@ -16,7 +16,15 @@ from typing import NoReturn
 from geodata.cli import UsageError, add_snapshot_arguments, run
 from geodata.snapshot import as_of
 
-__all__ = ["add_export_command", "main", "parse_layers", "parse_tiles"]
+__all__ = [
+    "add_export_command",
+    "main",
+    "parse_dpi",
+    "parse_extent",
+    "parse_layers",
+    "parse_size",
+    "parse_tiles",
+]
 
 
 def parse_layers(text: str) -> tuple[str, ...]:
@@ -45,6 +53,47 @@ def parse_tiles(text: str) -> str:
             "OpenStreetMap.Mapnik or CartoDB.Positron"
         ) from None
     return text
+
+
+def parse_extent(text: str) -> str | tuple[float, float, float, float]:
+    """`story`, `caucasus`, `world` or `W,S,E,N` in degrees (west < east, south < north)."""
+    if text in ("story", "caucasus", "world"):
+        return text
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad extent {text!r}; use story, caucasus, world or W,S,E,N in degrees "
+            "(e.g. 36,39,51,46)"
+        ) from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise argparse.ArgumentTypeError(
+            f"bad extent {text!r}: need -180 <= W < E <= 180 and -90 <= S < N <= 90"
+        )
+    return (west, south, east, north)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """`WIDTHxHEIGHT` in pixels, each 200 to 10000."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad size {text!r}; use WIDTHxHEIGHT in pixels, e.g. 2400x1600"
+        ) from None
+    if not (200 <= width <= 10000 and 200 <= height <= 10000):
+        raise argparse.ArgumentTypeError(f"bad size {text!r}: each side 200 to 10000 pixels")
+    return (width, height)
+
+
+def parse_dpi(text: str) -> float:
+    try:
+        dpi = float(text)
+    except ValueError:
+        dpi = 0.0
+    if not 36 <= dpi <= 1200:
+        raise argparse.ArgumentTypeError(f"bad dpi {text!r}; use a number from 36 to 1200")
+    return dpi
 
 
 def _one_line_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
@@ -76,7 +125,31 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
         help="an online tile layer by xyzservices name (default: none; "
         "the map then makes no network requests)",
     )
-    export.add_argument("--format", choices=["html", "geojson"], default="html")
+    export.add_argument(
+        "--format",
+        choices=["html", "geojson", "svg", "png", "pdf"],
+        default="html",
+        help="html (interactive), geojson, or a still map: svg, png, pdf (default: html)",
+    )
+    export.add_argument(
+        "--extent",
+        type=parse_extent,
+        default="story",
+        metavar="EXTENT",
+        help="still maps: story (default: the day's treaty parties and the territories), "
+        "caucasus, world, or W,S,E,N in degrees",
+    )
+    export.add_argument(
+        "--size",
+        type=parse_size,
+        default=(2400, 1600),
+        metavar="WxH",
+        help="still maps: size in pixels of the PNG (default 2400x1600; SVG and PDF are "
+        "vector, of the same proportions)",
+    )
+    export.add_argument(
+        "--dpi", type=parse_dpi, default=200.0, help="still maps: dots per inch (default 200)"
+    )
     export.add_argument(
         "-o",
         "--output",
@@ -90,12 +163,26 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from layers.export import ExportError, check_writable, export_geojson, export_html
+    from layers.export import (
+        ExportError,
+        check_writable,
+        export_geojson,
+        export_html,
+        write_atomic,
+    )
 
     try:
         check_writable(args.output)
         snapshot = as_of(args.as_of or date.today(), args.worldview)
-        if args.format == "geojson":
+        if args.format in ("svg", "png", "pdf"):
+            from layers.still import render_still
+
+            data = render_still(
+                snapshot, args.format, extent=args.extent, size=args.size, dpi=args.dpi
+            ).data
+            write_atomic(args.output, data)
+            size = len(data)
+        elif args.format == "geojson":
             size = export_geojson(snapshot, args.output)
         else:
             size = export_html(snapshot, args.output, args.layers, args.tiles)

@@ -217,7 +217,7 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
         (["--as-of", "2015-02-30"], "write it as YYYY-MM-DD"),
         (["--layers", "territories,dragons"], "unknown layer 'dragons'"),
         (["--tiles", "NoSuch.Provider"], "unknown tile layer"),
-        (["--format", "pdf"], "invalid choice: 'pdf'"),
+        (["--format", "tiff"], "invalid choice: 'tiff'"),
     ],
 )
 def test_bad_input_gives_one_line_and_exit_2(

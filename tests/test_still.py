@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import date
 from functools import cache
 
@@ -136,3 +136,36 @@ def test_labels_never_overlap_nor_cover_other_dots(day: date, extent: str) -> No
                 assert not shapely.box(*label.box).intersects(disc), (label.key, dot.key)
     names = {label.lines[0] for label in result.labels}
     assert {"Abkhazia", "South Ossetia", "GEORGIA", "RUSSIA"} <= names
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_geomap_export_writes_still_maps(tmp_path, fmt: str) -> None:
+    from layers.cli import main
+
+    out = tmp_path / f"map.{fmt}"
+    argv = ["export", "--as-of", "2008-08-01", "--format", fmt, "--extent", "caucasus"]
+    assert main([*argv, "--size", "800x500", "--dpi", "100", "-o", str(out)]) == 0
+    magic = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF"}[fmt]
+    assert out.read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir()] == [out.name], "nothing but the output"
+    if fmt == "png":
+        assert Image.open(out).size == (800, 500)
+
+
+@pytest.mark.parametrize(
+    "flag, value, message",
+    [
+        ("--extent", "1,2,3", "bad extent"),
+        ("--size", "wide", "bad size"),
+        ("--dpi", "0", "bad dpi"),
+    ],
+)
+def test_geomap_export_refuses_bad_still_options(tmp_path, capsys, flag, value, message) -> None:
+    from layers.cli import main
+
+    out = tmp_path / "map.png"
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--format", "png", flag, value, "-o", str(out)])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
