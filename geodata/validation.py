@@ -250,7 +250,7 @@ def _parse_obligations(value: Any, spec: FieldSpec) -> tuple[Obligation, ...]:
         raise ValueError(f"expected a non-empty list of obligations, got {_show(value)}")
     allowed = {o.value for o in Obligation}
     for item in value:
-        if item not in allowed:
+        if not isinstance(item, str) or item not in allowed:
             raise ValueError(f"{_show(item)} is not an obligation")
     return tuple(Obligation(v) for v in value)
 
