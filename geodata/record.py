@@ -251,6 +251,7 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
     _check_ids_unique(rows)
     _check_references(rows, declared)
     _check_dates(rows)
+    _check_recognitions_follow_declarations(rows)
     _check_recognition_overlaps(rows["recognition"])
     _check_disputes(rows, declared)
     if chosen is not None:
@@ -547,6 +548,22 @@ def _check_checked(rows: dict[str, list[_Loaded]]) -> None:
                     "checked",
                     f"checked {checked} is before the row's {field} {latest}",
                     f"give the day a source last confirmed the fact, on or after {latest}",
+                )
+
+
+def _check_recognitions_follow_declarations(rows: dict[str, list[_Loaded]]) -> None:
+    """Neither side of a recognition can be recognised, or recognise, before it declared itself."""
+    declared = {row.values["id"]: row.values.get("declared") for row in rows["entity"]}
+    for row in rows["recognition"]:
+        for side, role in (("of", "the recognised entity"), ("by", "the recognising entity")):
+            entity = row.values[side]
+            start = declared.get(entity)
+            if start and row.values["since"] < start:
+                row.report(
+                    "since",
+                    f"since {row.values['since']} is before {role} {entity} declared "
+                    f"independence on {start}",
+                    "correct `since`, or the entity's `declared` date in entities.toml",
                 )
 
 

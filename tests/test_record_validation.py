@@ -367,3 +367,11 @@ def test_a_date_time_is_shown_as_written_not_as_a_python_repr(record_dir: Path) 
     edit(record_dir, "recognitions.toml", "since = 2008-09-05", "since = 2008-09-05T10:00:00")
     [problem] = problems_of(record_dir)
     assert "2008-09-05T10:00:00" in problem and "datetime" not in problem
+
+
+def test_a_recognition_cannot_precede_the_declaration_of_independence(record_dir: Path) -> None:
+    edit(record_dir, "recognitions.toml", "since = 2008-09-05", "since = 1900-01-01")
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", "since = 1900-01-01")
+    assert f"recognitions.toml:{line}:" in problem and "field 'since'" in problem
+    assert "before the recognised entity ABK declared independence" in problem
