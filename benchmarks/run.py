@@ -14,6 +14,9 @@ Sections (all by default):
 - `fidelity`: `geodata.display.fidelity_report()`.
 - `dashboard`: warm rerun after a date change (AppTest) and what the map component returns.
 - `server`: `streamlit run` to map drawn in Chromium; reruns counted while panning/zooming.
+- `stills`: the naive print map (`load_boundaries().plot()`, `savefig` PNG at 150 dpi) and
+  `geomap export --format png|svg|pdf`, each a whole fresh process (imports included),
+  alternating; wall time and bytes.
 
 Prints a table, PASS/FAIL per target, and one line `BENCHMARK_JSON {...}`. Exits 0 even
 when a target fails: this is a measurement, not a test. A piece that is not there yet is
@@ -45,8 +48,14 @@ sys.path[:0] = [str(HERE), str(ROOT), str(ROOT / "tests")]  # tests/: shared bro
 from _dashboard import Missing  # noqa: E402
 
 AS_OF = "2015-01-23"
-SECTIONS = ("build", "browser", "fidelity", "dashboard", "server")
+SECTIONS = ("build", "browser", "fidelity", "dashboard", "server", "stills")
 QUICK_SECTIONS = ("build-ours", "fidelity")
+NAIVE_PRINT_MAP = (
+    "import matplotlib; matplotlib.use('agg'); import matplotlib.pyplot as plt; "
+    "from geodata.boundaries import load_boundaries; "
+    "load_boundaries().plot(); plt.savefig({out!r}, dpi=150)"
+)
+"""What a geopandas user would write for a print map of the same 10m world."""
 MB = 1_000_000
 
 
@@ -96,6 +105,16 @@ TARGETS = (
         "shared_borders_drawn",
         "... and as drawn: disputed lines on both sides, zooms 4-9",
         lambda r: _get(r, "browser.ours.borders_drawn_unshared") == 0,
+    ),
+    Target(
+        "still_png_time",
+        "still PNG, whole process incl. imports <= 1/2 of the naive print map",
+        lambda r: _get(r, "ratios.still_png_time") <= 1 / 2,
+    ),
+    Target(
+        "still_svg_size",
+        "still SVG <= 1 MB",
+        lambda r: _get(r, "stills.svg.bytes") <= 1 * MB,
     ),
     Target(
         "warm_rerun",
@@ -170,6 +189,37 @@ def measure_build(repeat: int, sides: tuple[str, ...], out_dir: Path) -> dict[st
         else:
             result[side] = {**_medians(samples[side]), "file": str(out_dir / f"{side}.html")}
     return result
+
+
+def _timed_process(command: list[str], out: Path) -> dict[str, Any]:
+    start = time.perf_counter()
+    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - start
+    if child.returncode != 0:
+        raise Missing(_missing_from(child.stderr))
+    return {"total_s": elapsed, "bytes": out.stat().st_size}
+
+
+def measure_stills(repeat: int, out_dir: Path) -> dict[str, Any]:
+    """Whole processes (interpreter start and imports included), alternating sides."""
+    runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "png": [], "svg": [], "pdf": []}
+    for _ in range(repeat):
+        for side in runs:
+            out = out_dir / f"still-{side}.{'png' if side == 'baseline' else side}"
+            if side == "baseline":
+                command = [sys.executable, "-c", NAIVE_PRINT_MAP.format(out=str(out))]
+            else:
+                command = [sys.executable, "-m", "layers.cli", "export", "--as-of", AS_OF]
+                command += ["--format", side, "-o", str(out)]
+            runs[side].append(_timed_process(command, out))
+    return {
+        side: {
+            "total_s": statistics.median(r["total_s"] for r in samples),
+            "bytes": samples[-1]["bytes"],
+            "samples_total_s": [round(r["total_s"], 3) for r in samples],
+        }
+        for side, samples in runs.items()
+    }
 
 
 def measure_browser(repeat: int, files: dict[str, Path]) -> dict[str, Any]:
@@ -312,6 +362,10 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
         "browser_time": _ratio(
             web.get("ours", {}).get("median_ms"), web.get("baseline", {}).get("median_ms")
         ),
+        "still_png_time": _ratio(
+            results.get("stills", {}).get("png", {}).get("total_s"),
+            results.get("stills", {}).get("baseline", {}).get("total_s"),
+        ),
     }
 
 
@@ -439,6 +493,7 @@ def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             _cell(dash, "first_visit_ms", "{:.0f}"),
             "",
         ),
+        *_still_rows(results.get("stills"), r.get("still_png_time")),
         ("dashboard: st_folium returned_objects", "", _cell(dash, "returned_objects", "{}"), ""),
         ("dashboard: reruns on pan/zoom (measured)", "", _pan_zoom_cell(server), ""),
         (
@@ -448,6 +503,36 @@ def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "",
         ),
     ]
+    return rows
+
+
+def _still_rows(
+    stills: dict[str, Any] | None, ratio: float | None
+) -> list[tuple[str, str, str, str]]:
+    """The naive print map (`plot()` + `savefig`) against `geomap export --format ...`."""
+    if stills is None:
+        return []
+    if "missing" in stills or "error" in stills:
+        cell = _cell(stills, "total_s", "{}")
+        return [("still maps (whole process, s)", cell, cell, "-")]
+    base = stills["baseline"]
+    rows = [
+        (
+            "still PNG, whole process incl. imports (s)",
+            f"{base['total_s']:.2f} (plot + savefig)",
+            f"{stills['png']['total_s']:.2f}",
+            _fmt_ratio(ratio, inverse=True),
+        )
+    ]
+    for fmt in ("png", "svg", "pdf"):
+        rows.append(
+            (
+                f"still {fmt.upper()}: time (s) / bytes",
+                f"{base['bytes']:,}" if fmt == "png" else "",
+                f"{stills[fmt]['total_s']:.2f} / {stills[fmt]['bytes']:,}",
+                "",
+            )
+        )
     return rows
 
 
@@ -632,6 +717,8 @@ def main(argv: list[str] | None = None) -> int:
                 if unusable
                 else _attempt("server", lambda: measure_server(repeat))
             )
+        if "stills" in chosen:
+            results["stills"] = _attempt("stills", lambda: measure_stills(repeat, out_dir))
     results["ratios"] = ratios(results)
     results["verdicts"] = verdicts(results)
     print("\n".join(report_lines(results)))

@@ -163,13 +163,7 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from layers.export import (
-        ExportError,
-        check_writable,
-        export_geojson,
-        export_html,
-        write_atomic,
-    )
+    from layers.output import ExportError, check_writable, write_atomic
 
     try:
         check_writable(args.output)
@@ -183,8 +177,12 @@ def _export(args: argparse.Namespace) -> int:
             write_atomic(args.output, data)
             size = len(data)
         elif args.format == "geojson":
+            from layers.export import export_geojson
+
             size = export_geojson(snapshot, args.output)
         else:
+            from layers.export import export_html
+
             size = export_html(snapshot, args.output, args.layers, args.tiles)
     except ExportError as error:
         raise UsageError(str(error)) from None

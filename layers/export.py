@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,6 +22,7 @@ from branca.element import Element, Figure
 
 from geodata.snapshot import Snapshot
 from layers.assets import assert_offline, inline_offline_assets, make_offline
+from layers.output import ExportError, check_writable, write_atomic
 
 __all__ = [
     "ExportError",
@@ -40,10 +39,6 @@ __all__ = [
 
 RANDOM_ID = re.compile(r"_[0-9a-f]{32}\b")
 """What folium's `Element._generate_id` leaves in a name (`map_3f2a...`)."""
-
-
-class ExportError(RuntimeError):
-    """An export could not be produced; nothing was written."""
 
 
 def _elements(root: Element) -> Iterator[Element]:
@@ -175,48 +170,6 @@ def render_geojson(snapshot: Snapshot) -> str:
     head = dump(collection)[:-1]
     body = ",\n".join(dump(f) for f in features)
     return f'{head},"features":[\n{body}\n]}}\n'
-
-
-def check_writable(path: Path) -> None:
-    """Fails early, before any rendering, if `path` cannot become the output file."""
-    parent = path.parent
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a directory")
-    if not parent.is_dir():
-        raise ExportError(f"cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ExportError(f"cannot write {path}: folder {parent} is not writable")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Writes `data` to `path` so that `path` is the old file or the complete new one.
-
-    The temporary file lives in the same folder (a rename across file systems is a copy)
-    and is flushed to disk before the rename; on any failure it is removed.
-    """
-    path = Path(path)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, _file_mode(path))
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The existing file's mode, else world-readable: `mkstemp` would leave 0600.
-
-    (Reading the umask means setting it, which races with other threads, e.g. Streamlit's.)
-    """
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        return 0o644
 
 
 def export_html(
