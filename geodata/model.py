@@ -91,11 +91,16 @@ class Entity:
     ceased: date | None = None
     capital: str | None = None
     boundary: str | None = None
+    un_member_since: date | None = None
     note: str | None = None
 
     @property
     def boundary_id(self) -> str:
         return self.boundary or self.id
+
+    def un_member_on(self, day: date) -> bool:
+        """A UN member from its admission (a continuator from its predecessor's admission)."""
+        return self.un_member and (self.un_member_since is None or day >= self.un_member_since)
 
     def exists_on(self, day: date) -> bool:
         """A territory exists from its declaration until it ceases; a state always does."""

@@ -49,6 +49,7 @@ _ENTITY_SPECS = {
     "ceased": S("date", required=False),
     "capital": S("place", required=False),
     "boundary": S("entity", required=False),
+    "un_member_since": S("date", required=False),
     "note": _OPTIONAL_NOTE,
 }
 _RECOGNITION_SPECS = {
@@ -495,6 +496,20 @@ def _check_dates(rows: dict[str, list[_Loaded]]) -> None:
                     f"swap or correct the dates; {later} must not precede {earlier}",
                 )
     _check_checked(rows)
+    for row in rows["entity"]:
+        member, since = row.values["un_member"], row.values.get("un_member_since")
+        if member and since is None:
+            row.report(
+                "un_member_since",
+                "a UN member without its date of admission",
+                "add `un_member_since = YYYY-MM-DD` from the UN's list of Member States",
+            )
+        if since is not None and not member:
+            row.report(
+                "un_member_since",
+                "un_member_since on an entity that is not a UN member",
+                "set `un_member = true`, or remove un_member_since",
+            )
     for row in rows["recognition"]:
         if row.values.get("withdrawn") and not row.values.get("withdrawal_sources"):
             row.report(

@@ -218,7 +218,7 @@ def _territory_state(record: Record, entity: Entity, day: date, view: Worldview)
         for r in recognitions
         if r.withdrawn and r.withdrawn <= day and not any(a.by == r.by for a in active)
     )
-    un_recognisers = sum(1 for r in active if _is_un_member(record, r.by))
+    un_recognisers = sum(1 for r in active if _is_un_member(record, r.by, day))
     status = _status(entity, day, active, un_recognisers)
     parent = record.entities.get(entity.parent) if entity.parent else None
     breakaway = status not in (TerritoryStatus.NOT_DECLARED, TerritoryStatus.CEASED)
@@ -239,16 +239,16 @@ def _in_effect(record: Record, recognition: Recognition, day: date) -> bool:
     return recognition.active_on(day) and record.entities[recognition.by].exists_on(day)
 
 
-def _is_un_member(record: Record, entity_id: str) -> bool:
+def _is_un_member(record: Record, entity_id: str, day: date) -> bool:
     entity = record.entities.get(entity_id)
-    return entity is not None and entity.un_member
+    return entity is not None and entity.un_member_on(day)
 
 
 def _status(
     entity: Entity, day: date, active: tuple[Recognition, ...], un_recognisers: int
 ) -> TerritoryStatus:
     if entity.kind == "state":
-        return TerritoryStatus.UN_MEMBER if entity.un_member else TerritoryStatus.STATE
+        return TerritoryStatus.UN_MEMBER if entity.un_member_on(day) else TerritoryStatus.STATE
     if entity.declared and day < entity.declared:
         return TerritoryStatus.NOT_DECLARED
     if entity.ceased and day >= entity.ceased:

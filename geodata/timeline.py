@@ -100,7 +100,7 @@ def _recognition_key_dates(record: Record, subject: tuple[str, ...]) -> list[Key
     names = " and ".join(record.entities[s].name for s in subject if s in record.entities)
     acts: dict[tuple[str, str], list[tuple[date, str]]] = defaultdict(list)
     for r in record.recognitions:
-        if r.of in subject and record.entities[r.by].un_member:
+        if r.of in subject and record.entities[r.by].un_member_on(r.since):
             acts[r.by, "recognition"].append((r.since, r.of))
             if r.withdrawn:
                 acts[r.by, "withdrawal"].append((r.withdrawn, r.of))

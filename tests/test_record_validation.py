@@ -375,3 +375,9 @@ def test_a_recognition_cannot_precede_the_declaration_of_independence(record_dir
     line = line_of(record_dir, "recognitions.toml", "since = 1900-01-01")
     assert f"recognitions.toml:{line}:" in problem and "field 'since'" in problem
     assert "before the recognised entity ABK declared independence" in problem
+
+
+def test_a_un_member_needs_its_date_of_admission(record_dir: Path) -> None:
+    edit(record_dir, "entities.toml", "un_member_since = 1992-07-31\n", "")
+    [problem] = problems_of(record_dir)
+    assert "field 'un_member_since'" in problem and "date of admission" in problem

@@ -172,3 +172,12 @@ def test_a_party_has_ratified_only_after_its_last_recorded_step() -> None:
         if t.treaty.id == alliance.treaty.id
     )
     assert "RUS" in later.ratified_by
+
+
+@pytest.mark.parametrize(
+    ("day", "member"),
+    [(date(1800, 1, 1), False), (date(1991, 12, 26), False), (date(1992, 7, 31), True)],
+)
+def test_georgia_is_a_un_member_from_its_admission_on_1992_07_31(day: date, member: bool) -> None:
+    [georgia] = [t for t in as_of(day).territories if t.entity.id == "GEO"]
+    assert (georgia.status is TerritoryStatus.UN_MEMBER) is member
