@@ -144,6 +144,14 @@ def geojson_of(day: str, worldview: str) -> str:
     return render_geojson(snapshot_of(day, worldview))
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def still_of(day: str, worldview: str, fmt: str) -> bytes:
+    """The still map `geomap export --format svg|png|pdf` writes (default frame and size)."""
+    from layers.still import render_still  # matplotlib only when a still is asked for
+
+    return render_still(snapshot_of(day, worldview), fmt).data
+
+
 @st.cache_data(show_spinner=False)
 def record_json() -> str:
     return json.dumps(record_to_dict(record()), ensure_ascii=False, indent=1)
@@ -454,6 +462,19 @@ def downloads(view: View, tiles: str | None) -> None:
             lambda: facts_json(day, worldview),
             f"{stem}-facts.json",
             "application/json",
+        ),
+        *(
+            (
+                f"Still map ({fmt.upper()})",
+                lambda fmt=fmt: still_of(day, worldview, fmt),
+                f"{stem}.{fmt}",
+                mime,
+            )
+            for fmt, mime in (
+                ("svg", "image/svg+xml"),
+                ("png", "image/png"),
+                ("pdf", "application/pdf"),
+            )
         ),
         ("Whole record (JSON)", record_json, "geomap-record.json", "application/json"),
         ("Recognitions (CSV)", recognitions_csv, "geomap-recognitions.csv", "text/csv"),

@@ -417,6 +417,19 @@ def test_downloads_hold_the_current_view(deferred_downloads: dict[str, Callable[
     assert tuvalu["withdrawn"] == "2014-03-31" and tuvalu["of_name"] == "Abkhazia"
 
 
+def test_still_map_downloads_are_what_geomap_export_writes(
+    deferred_downloads: dict[str, Callable[[], Any]],
+) -> None:
+    from layers.still import render_still
+
+    at = open_app(date="2008-08-01", worldview="de-facto")
+    no_errors(at)
+    stem = "geomap-2008-08-01-de-facto"
+    snapshot = as_of(date(2008, 8, 1), "de-facto")
+    for fmt in ("svg", "png", "pdf"):
+        assert deferred_downloads[f"{stem}.{fmt}"]() == render_still(snapshot, fmt).data
+
+
 def test_chart_marks_the_chosen_date_and_timeline_stops_there() -> None:
     at = open_app(date="2012-01-01")
     no_errors(at)
