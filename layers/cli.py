@@ -1,30 +1,65 @@
-"""The `geomap` command: geodata's commands plus `export`, which draws maps.
+"""The `geomap` command: facts, validate, build-data and export.
 
-Lives in `layers` because drawing needs folium; `geodata.cli` stays free of map libraries
-and takes this module's commands through its `extend` callback.
+One module and one entry point. It lives in `layers` because `export` draws with folium
+(geodata never imports layers); the map libraries are imported only when a map is drawn,
+so `facts` and `validate` start quickly and a signal is handled from the first moment.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
-from geodata.cli import UsageError, add_snapshot_arguments, run
-from geodata.snapshot import as_of
+from geodata.record import RECORD_DIR, RecordError, load_record
+from geodata.serialize import snapshot_to_dict
+from geodata.snapshot import Snapshot, as_of
+from geodata.worldviews import Worldview
 
 __all__ = [
-    "add_export_command",
+    "Interrupted",
+    "UsageError",
+    "format_table",
     "main",
+    "parse_day",
     "parse_dpi",
     "parse_extent",
     "parse_layers",
     "parse_size",
     "parse_tiles",
 ]
+
+DESCRIPTION = (
+    "Maps of contested statehood (Abkhazia, South Ossetia, Georgia, Russia): who recognises "
+    "whom on any day, the alliance treaties, each fact dated and cited. Print the facts of a "
+    "day, check a record, or export the map as one HTML file that opens offline."
+)
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed as one line, exit status 2."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a half-written temporary file is removed."""
+
+
+def parse_day(text: str) -> date:
+    """Parses YYYY-MM-DD for argparse, with a message that says what was expected."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2015-01-23"
+        ) from None
 
 
 def parse_layers(text: str) -> tuple[str, ...]:
@@ -43,10 +78,10 @@ def parse_layers(text: str) -> tuple[str, ...]:
 
 def parse_tiles(text: str) -> str:
     """An xyzservices provider name (e.g. `CartoDB.Positron`), checked before any drawing."""
-    import xyzservices.providers as providers
+    from layers.map import tile_provider
 
     try:
-        providers.query_name(text)
+        tile_provider(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"unknown tile layer {text!r}; use an xyzservices name such as "
@@ -102,20 +137,82 @@ def _one_line_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
     sys.exit(2)
 
 
-def add_export_command(commands: argparse._SubParsersAction) -> None:
+def _package_version() -> str:
+    try:
+        return version("geomap")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _record_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a record folder of your own, checked as the packaged one "
+        "(default: the packaged record)",
+    )
+
+
+def _snapshot_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=parse_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day to show (default: today)",
+    )
+    parser.add_argument(
+        "--worldview",
+        choices=[w.value for w in Worldview],
+        default=Worldview.DE_FACTO.value,
+        help="whose view of sovereignty to draw (default: de-facto)",
+    )
+    _record_argument(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and option of `geomap`."""
+    parser = argparse.ArgumentParser(prog="geomap", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"geomap {_package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    facts = commands.add_parser("facts", help="print the snapshot of the record on a day")
+    _snapshot_arguments(facts)
+    facts.add_argument("--format", choices=["json", "table"], default="table")
+    facts.set_defaults(handler=_facts)
+
+    validate = commands.add_parser("validate", help="check the record's facts files")
+    validate.add_argument(
+        "files", nargs="*", type=Path, help="facts files to check (default: the whole record)"
+    )
+    _record_argument(validate)
+    validate.set_defaults(handler=_validate)
+
+    build = commands.add_parser(
+        "build-data", help="rebuild the boundary artifact from registry packages"
+    )
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into a temporary folder and compare with the manifest",
+    )
+    build.set_defaults(handler=_build_data)
+
     export = commands.add_parser(
         "export",
         help="write the map as one self-contained HTML file (or GeoJSON)",
         description="Write the map of one day and worldview as a self-contained HTML file "
         "that opens offline, or the styled territories as GeoJSON.",
     )
-    add_snapshot_arguments(export)
+    _snapshot_arguments(export)
     export.add_argument(
         "--layers",
         type=parse_layers,
         default=None,
         metavar="A,B,...",
-        help="layers to draw, comma-separated (default: all default layers)",
+        help="layers to draw, comma-separated (default: all default layers; HTML only)",
     )
     export.add_argument(
         "--tiles",
@@ -123,7 +220,7 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
         default=None,
         metavar="NAME",
         help="an online tile layer by xyzservices name (default: none; "
-        "the map then makes no network requests)",
+        "the map then makes no network requests; HTML only)",
     )
     export.add_argument(
         "--format",
@@ -156,18 +253,100 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
         type=Path,
         required=True,
         metavar="PATH",
-        help="the file to write (replaced only by a complete new one)",
+        help="the file to write, replaced only by a complete new one; a symlink is "
+        "followed and the file it points at is replaced (as cp does); a directory, "
+        "device, FIFO or socket is refused",
     )
     export.error = lambda message: _one_line_error(export, message)  # type: ignore[method-assign]
     export.set_defaults(handler=_export)
+    return parser
+
+
+def _snapshot(args: argparse.Namespace) -> Snapshot:
+    """The snapshot the options ask for; a day outside the record's span is said on stderr."""
+    record = load_record(args.record) if args.record is not None else None
+    snapshot = as_of(args.as_of or date.today(), args.worldview, record)
+    day, first = snapshot.as_of, snapshot.record.first_date
+    if day < first:
+        _note(args, f"{day} is before the record's first fact ({first}): nothing is known yet")
+    elif day > date.today():
+        _note(args, f"{day} is in the future: the map shows the last state the record knows")
+    return snapshot
+
+
+def _note(args: argparse.Namespace, message: str) -> None:
+    print(f"geomap {args.command}: note: {message}", file=sys.stderr)
+
+
+def _facts(args: argparse.Namespace) -> int:
+    snapshot = _snapshot(args)
+    if args.format == "json":
+        print(json.dumps(snapshot_to_dict(snapshot), ensure_ascii=False, indent=2))
+    else:
+        print(format_table(snapshot))
+    return 0
+
+
+def format_table(snapshot: Snapshot) -> str:
+    """The snapshot for a person reading a terminal."""
+    lines = [f"As of {snapshot.as_of.isoformat()} — {snapshot.worldview.label}", ""]
+    for state in snapshot.territories:
+        lines.append(
+            f"{state.entity.name} ({state.entity.id}): {state.status.label}; "
+            f"sovereign: {state.sovereign.name}"
+        )
+        for r in state.recognized_by:
+            lines.append(f"    recognised by {snapshot.name(r.by)} since {r.since.isoformat()}")
+        for r in state.withdrawn:
+            lines.append(f"    withdrawn by {snapshot.name(r.by)} on {r.withdrawn}")
+    lines += ["", "Treaties signed by this day:"]
+    for t in snapshot.treaties:
+        parties = ", ".join(snapshot.name(p) for p in t.treaty.parties)
+        lines.append(
+            f"  {t.treaty.signed.isoformat()}  {t.treaty.short_name} ({parties}): {t.stage.label}"
+        )
+    return "\n".join(lines)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    folders = {f.resolve().parent for f in args.files}
+    if args.record is not None:
+        folders.add(args.record.resolve())
+    if len(folders) > 1:
+        raise UsageError("give files from one record folder at a time")
+    try:
+        # A file is checked against the record it sits in, so references resolve there.
+        record = load_record(folders.pop() if folders else RECORD_DIR, files=args.files or None)
+    except RecordError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(
+        f"OK: {len(record.entities)} entities, {len(record.recognitions)} recognitions, "
+        f"{len(record.treaties)} treaties, {len(record.places)} places, "
+        f"{len(record.missions)} missions, {len(record.events)} events, "
+        f"{len(record.disputes)} disputes."
+    )
+    return 0
+
+
+def _build_data(args: argparse.Namespace) -> int:
+    from geodata import boundaries_build  # heavy, and only needed here
+
+    return boundaries_build.main(["--check"] if args.check else [])
 
 
 def _export(args: argparse.Namespace) -> int:
     from layers.output import ExportError, check_writable, write_atomic
 
+    if args.format != "html" and (args.layers is not None or args.tiles is not None):
+        raise UsageError(
+            "--layers and --tiles apply to the HTML map only; drop them or use --format html"
+        )
     try:
         check_writable(args.output)
-        snapshot = as_of(args.as_of or date.today(), args.worldview)
+        snapshot = _snapshot(args)
         if args.format in ("svg", "png", "pdf"):
             from layers.still import render_still
 
@@ -192,9 +371,34 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader (`| head`) left: stop quietly, and keep Python's exit flush from failing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `geomap` console script."""
-    return run(argv, extend=add_export_command)
+    signal.signal(signal.SIGTERM, _raise_interrupted)
+    command = "geomap"
+    try:
+        args = build_parser().parse_args(argv)
+        command = f"geomap {args.command}"
+        return int(args.handler(args))
+    except (UsageError, RecordError) as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except KeyboardInterrupt as interrupt:
+        cause = interrupt.args[0] if isinstance(interrupt, Interrupted) else "Ctrl-C"
+        print(f"{command}: stopped by {cause}; no file was changed", file=sys.stderr)
+        return 143 if isinstance(interrupt, Interrupted) else 130
 
 
 if __name__ == "__main__":

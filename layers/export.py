@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import folium
 from branca.element import Element, Figure
@@ -28,6 +29,7 @@ __all__ = [
     "ExportError",
     "assign_stable_ids",
     "check_writable",
+    "content_security_policy",
     "export_geojson",
     "export_html",
     "map_to_html",
@@ -39,6 +41,13 @@ __all__ = [
 
 RANDOM_ID = re.compile(r"_[0-9a-f]{32}\b")
 """What folium's `Element._generate_id` leaves in a name (`map_3f2a...`)."""
+
+OFFLINE_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+)
+"""The page's own scripts and styles are inline and Leaflet's images `data:` URIs (see
+`layers.assets`), so the page needs nothing else: every fetch, beacon or remote image is
+blocked by the browser itself, whatever text reaches the page."""
 
 
 def _elements(root: Element) -> Iterator[Element]:
@@ -82,11 +91,38 @@ def assign_stable_ids(root: Element) -> None:
         )
 
 
-def map_to_html(m: folium.Map, *, online: bool = False) -> str:
+def content_security_policy(tile_url: str | None = None) -> str:
+    """`OFFLINE_POLICY`, plus the host of `tile_url` (an xyz template) for images if given.
+
+    A `{s}` subdomain label becomes the `*.` wildcard CSP allows in the leftmost place.
+    """
+    if tile_url is None:
+        return OFFLINE_POLICY
+    parts = urlsplit(tile_url if "//" in tile_url else f"https://{tile_url}")
+    host = parts.netloc.rsplit("}.", 1)[-1]
+    if host != parts.netloc:
+        host = f"*.{host}"
+    return f"{OFFLINE_POLICY} {parts.scheme or 'https'}://{host}"
+
+
+def with_policy(page: str, policy: str) -> str:
+    """`page` with `lang="en"` and the policy as the first element of its head.
+
+    A `<meta>` policy governs only what follows it, so it goes before every script.
+    """
+    head = "<html>\n<head>\n"
+    if head not in page:
+        raise ExportError("the page has no <html><head> to carry its security policy")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">\n'
+    return page.replace(head, f'<html lang="en">\n<head>\n{meta}', 1)
+
+
+def map_to_html(m: folium.Map, *, tile_url: str | None = None) -> str:
     """The map as one deterministic, self-contained HTML page.
 
-    `online` (a tile layer was chosen) is the only case in which the page may fetch
-    anything; otherwise a remote script or stylesheet raises `OfflineAssetError`.
+    A tile layer (`tile_url`, its xyz template) is the only thing the page may fetch;
+    otherwise a remote script or stylesheet raises `OfflineAssetError`, and the page's
+    Content-Security-Policy forbids the browser every fetch.
     """
     make_offline(m)
     figure = m.get_root()
@@ -101,9 +137,9 @@ def map_to_html(m: folium.Map, *, online: bool = False) -> str:
             f"random element ids reached the page ({', '.join(leaked[:3])}); "
             "an element was created during rendering"
         )
-    if not online:
+    if tile_url is None:
         assert_offline(page)
-    return page
+    return with_policy(page, content_security_policy(tile_url))
 
 
 def _page_title(snapshot: Snapshot) -> str:
@@ -115,7 +151,7 @@ def render_html(
     snapshot: Snapshot, layers: Sequence[str] | None = None, tiles: str | None = None
 ) -> str:
     """The map of `snapshot` as HTML; `layers=None` means the default layers."""
-    from layers.map import DEFAULT_LAYERS, build_map  # the layers package's entry point
+    from layers.map import DEFAULT_LAYERS, build_map, tile_provider  # layers' entry point
 
     m = build_map(
         snapshot, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS, tiles=tiles
@@ -123,7 +159,8 @@ def render_html(
     figure = m.get_root()
     if isinstance(figure, Figure) and not figure.title:
         figure.title = html.escape(_page_title(snapshot))  # branca prints it unescaped
-    return map_to_html(m, online=tiles is not None)
+    tile_url = str(tile_provider(tiles)["url"]) if tiles else None
+    return map_to_html(m, tile_url=tile_url)
 
 
 def snapshot_to_geojson(snapshot: Snapshot) -> dict[str, Any]:

@@ -501,3 +501,46 @@ def test_hostile_strings_never_run_and_no_javascript_link_exists(
     assert "window.__xss" in page.locator(".leaflet-popup-content").first.inner_text(), (
         "the payload should be shown as text"
     )
+
+
+# --- the page's Content-Security-Policy -------------------------------------------------------
+
+
+def test_the_page_policy_blocks_every_fetch_and_the_map_still_draws(
+    exported: Exporter, offline_page: OfflinePage
+) -> None:
+    """The browser itself refuses each fetch, before the network (cut off here anyway)."""
+    page = offline_page.page
+    console: list[str] = []
+    failed: dict[str, str] = {}
+    page.on("console", lambda message: console.append(message.text))
+    page.on("requestfailed", lambda request: failed.update({request.url: request.failure}))
+    page = open_map(offline_page, exported())
+    assert page.locator(".leaflet-container path").count() > 50, "the map did not draw"
+    outcome = page.evaluate(
+        """async () => {
+            const violations = [];
+            document.addEventListener('securitypolicyviolation',
+                e => violations.push(e.effectiveDirective + ' ' + e.blockedURI));
+            let fetched;
+            try { await fetch('https://tiles.example.org/probe.json'); fetched = 'loaded'; }
+            catch (error) { fetched = 'rejected: ' + error.name; }
+            const image = new Image();
+            const loaded = new Promise(done => { image.onload = () => done('loaded');
+                                                 image.onerror = () => done('refused'); });
+            image.src = 'https://tiles.example.org/probe.png';
+            const imaged = await loaded;
+            await new Promise(done => setTimeout(done, 100));
+            return {fetched, imaged, violations};
+        }"""
+    )
+    assert outcome["fetched"] == "rejected: TypeError"
+    assert outcome["imaged"] == "refused"
+    assert "connect-src https://tiles.example.org/probe.json" in outcome["violations"]
+    assert "img-src https://tiles.example.org/probe.png" in outcome["violations"]
+    assert any("Content Security Policy" in line for line in console), console
+    # Chromium reports the refused image as a request failed with "csp": not the network's
+    # refusal (the fixture's), the page's own.
+    for url in offline_page.blocked:
+        assert failed.get(url) == "csp", (url, failed)
+    offline_page.blocked.clear()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from geodata.cli import main
 from geodata.record import RECORD_DIR
+from layers.cli import main
 
 
 def facts_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import pytest
 from layers import assets, export
 from layers.cli import main
 from layers.export import RANDOM_ID, map_to_html, write_atomic
+from layers.output import TEMP_MARKER
 
 ABKHAZIA = {
     "type": "Feature",
@@ -117,7 +119,7 @@ def test_a_layer_pulling_a_cdn_fails_loudly_unless_tiles_were_chosen() -> None:
         map_to_html(m)
     m = sample_map()
     folium.plugins.Fullscreen().add_to(m)
-    assert "Control.FullScreen" in map_to_html(m, online=True)
+    assert "Control.FullScreen" in map_to_html(m, tile_url="https://tile.example/{z}/{x}/{y}.png")
 
 
 @pytest.mark.parametrize(
@@ -149,7 +151,7 @@ def test_inline_tags_carry_leaflet_and_its_images() -> None:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    return sorted(p.name for p in folder.iterdir() if TEMP_MARKER in p.name)
 
 
 def test_write_creates_a_readable_file(tmp_path: Path) -> None:
@@ -326,3 +328,62 @@ def test_cli_writes_geojson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
     assert code == 0, err
     assert json.loads(target.read_text(encoding="utf-8")) == feature_collection()
+
+
+def test_an_interrupt_mid_write_removes_the_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "map.html"
+    target.write_bytes(b"old")
+
+    def interrupted(fd: int) -> None:
+        assert leftovers(tmp_path) == [f".map.html{TEMP_MARKER}{os.getpid()}"]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old" and leftovers(tmp_path) == []
+
+
+def csp_of(page: str) -> str:
+    found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert found, "no Content-Security-Policy meta"
+    return html.unescape(found.group(1))
+
+
+def test_offline_page_declares_english_and_a_policy_before_any_script() -> None:
+    page = map_to_html(sample_map())
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert page.index("Content-Security-Policy") < page.index("<script")
+    policy = csp_of(page)
+    assert policy == (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+    )
+
+
+def test_tiles_open_the_policy_to_the_tile_host_only() -> None:
+    from geodata.snapshot import as_of
+
+    page = export.render_html(as_of(date(2015, 1, 23)), tiles="CartoDB.Positron")
+    policy = csp_of(page)
+    assert policy.endswith("img-src data: https://*.basemaps.cartocdn.com")
+    assert "connect-src" not in policy and "default-src 'none'" in policy
+
+
+def test_the_page_declares_its_language_and_an_offline_policy(default_page: str) -> None:
+    head = default_page.split("<script", 1)[0]
+    assert '<html lang="en">' in head
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', head)
+    assert policy, "the policy must come before the first script"
+    assert html.unescape(policy.group(1)) == export.OFFLINE_POLICY
+
+
+def test_with_tiles_only_the_tile_host_is_added_to_images() -> None:
+    from geodata.snapshot import as_of
+
+    page = export.render_html(as_of(DAY, "de-facto"), tiles="OpenStreetMap.Mapnik")
+    policy = html.unescape(re.search(r'Security-Policy" content="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    assert policy == f"{export.OFFLINE_POLICY} https://tile.openstreetmap.org"
+    subdomains = export.content_security_policy("https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png")
+    assert subdomains.endswith("img-src data: https://*.tile.opentopomap.org")
