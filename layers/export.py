@@ -174,7 +174,7 @@ def snapshot_to_geojson(snapshot: Snapshot) -> dict[str, Any]:
     from layers.style import territory_style
 
     frame = display_boundaries().to_crs(4326)
-    geometry = {row_id: geom for row_id, geom in zip(frame["id"], frame.geometry)}
+    geometry = dict(zip(frame["id"], frame.geometry, strict=True))
     features = []
     for state in snapshot.territories:
         shape = geometry.get(state.entity.boundary_id)
