@@ -255,6 +255,8 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
     _check_recognitions_follow_declarations(rows)
     _check_recognition_overlaps(rows["recognition"])
     _check_disputes(rows, declared)
+    if not problems and not unreadable:
+        _check_places_near_boundaries(rows)
     if chosen is not None:
         problems = [p for p in problems if p.file.resolve() in chosen]
     problems = unreadable + problems
@@ -564,6 +566,44 @@ def _check_checked(rows: dict[str, list[_Loaded]]) -> None:
                     f"checked {checked} is before the row's {field} {latest}",
                     f"give the day a source last confirmed the fact, on or after {latest}",
                 )
+
+
+#: How far outside its entity's boundary a place may lie (coastal bases, coarse lines).
+PLACE_TOLERANCE_M = 50_000
+
+
+def _check_places_near_boundaries(rows: dict[str, list[_Loaded]]) -> None:
+    """A place lies in, or within 50 km of, its entity's boundary where the artifact has one.
+
+    The distance is measured in metres in an azimuthal equidistant projection centred on the
+    place, where distances from the centre are true.
+    """
+    # Imported here: the geometry stack loads only once the rest of the record is sound.
+    from shapely.geometry import Point
+
+    from geodata.boundaries import load_boundaries
+
+    shapes = load_boundaries().set_index("id").geometry
+    boundary = {
+        row.values["id"]: row.values.get("boundary") or row.values["id"] for row in rows["entity"]
+    }
+    for row in rows["place"]:
+        feature = boundary.get(row.values["entity"])
+        if feature not in shapes.index:
+            continue
+        lat, lon = row.values["lat"], row.values["lon"]
+        if shapes[feature].covers(Point(lon, lat)):
+            continue
+        local = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
+        shape = shapes.loc[[feature]].to_crs(local).iloc[0]
+        metres = shape.distance(Point(0, 0))
+        if metres > PLACE_TOLERANCE_M:
+            row.report(
+                "lat",
+                f"({lat}, {lon}) lies {metres / 1000:.0f} km outside the boundary of "
+                f"{row.values['entity']}",
+                "correct lat/lon (WGS 84, decimal degrees, lat first), or the place's entity",
+            )
 
 
 def _check_recognitions_follow_declarations(rows: dict[str, list[_Loaded]]) -> None:

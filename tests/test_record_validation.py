@@ -381,3 +381,18 @@ def test_a_un_member_needs_its_date_of_admission(record_dir: Path) -> None:
     edit(record_dir, "entities.toml", "un_member_since = 1992-07-31\n", "")
     [problem] = problems_of(record_dir)
     assert "field 'un_member_since'" in problem and "date of admission" in problem
+
+
+def test_a_place_far_outside_its_entitys_boundary_is_refused(record_dir: Path) -> None:
+    # Sukhumi's coordinates swapped: a point near Georgia's border with Turkey, far from Abkhazia.
+    edit(record_dir, "places.toml", "lat = 43.0015\nlon = 41.0234", "lat = 41.0234\nlon = 43.0015")
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "places.toml", "lat = 41.0234")
+    assert f"places.toml:{line}:" in problem and "field 'lat'" in problem
+    assert "km outside the boundary of ABK" in problem
+
+
+def test_a_place_just_off_the_coast_is_accepted(record_dir: Path) -> None:
+    # About 10 km out to sea from Sukhumi: a coastal site within the 50 km tolerance.
+    edit(record_dir, "places.toml", "lon = 41.0234", "lon = 40.90")
+    assert load_record(record_dir).places["sukhumi"].lon == 40.90
