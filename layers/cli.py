@@ -19,9 +19,10 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from geodata.record import RECORD_DIR, RecordError, load_record
+from geodata.model import Record
+from geodata.record import RECORD_DIR, RecordError, default_record, load_record
 from geodata.serialize import snapshot_to_dict
-from geodata.snapshot import Snapshot, as_of
+from geodata.snapshot import DEFAULT_SUBJECT, Snapshot, as_of
 from geodata.worldviews import Worldview
 
 __all__ = [
@@ -264,14 +265,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _snapshot(args: argparse.Namespace) -> Snapshot:
     """The snapshot the options ask for; a day outside the record's span is said on stderr."""
-    record = load_record(args.record) if args.record is not None else None
-    snapshot = as_of(args.as_of or date.today(), args.worldview, record)
+    record = load_record(args.record) if args.record is not None else default_record()
+    snapshot = as_of(args.as_of or date.today(), args.worldview, record, _subject(record))
     day, first = snapshot.as_of, snapshot.record.first_date
     if day < first:
         _note(args, f"{day} is before the record's first fact ({first}): nothing is known yet")
     elif day > date.today():
         _note(args, f"{day} is in the future: the map shows the last state the record knows")
     return snapshot
+
+
+def _subject(record: Record) -> tuple[str, ...]:
+    """The packaged dispute's territories, or, in a record of another dispute, all of its."""
+    if all(t in record.entities for t in DEFAULT_SUBJECT):
+        return DEFAULT_SUBJECT
+    return tuple(e.id for e in record.entities.values() if e.kind == "territory")
 
 
 def _note(args: argparse.Namespace, message: str) -> None:

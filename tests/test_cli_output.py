@@ -248,3 +248,99 @@ def test_a_day_outside_the_record_is_accepted_and_said(day: str, said: str) -> N
 def test_a_day_inside_the_record_is_not_remarked_on() -> None:
     result = geomap("facts", *DAY)
     assert result.returncode == 0 and result.stderr == ""
+
+
+# --- a record of one's own (--record DIR) ------------------------------------------------
+
+SOURCE = '[{ title = "Test data, not a fact", url = "https://example.org/test-data" }]'
+OWN_RECORD = {
+    "entities.toml": f"""# TEST DATA: a made-up dispute, not a fact. Real countries of the boundary
+# artifact (Finland, Estonia) stand in for its parties; Testland has no outline of its own.
+[[entity]]
+id = "FIN"
+name = "Finland"
+kind = "state"
+iso3 = "FIN"
+un_member = true
+un_member_since = 1955-12-14
+sources = {SOURCE}
+
+[[entity]]
+id = "EST"
+name = "Estonia"
+kind = "state"
+iso3 = "EST"
+un_member = true
+un_member_since = 1991-09-17
+sources = {SOURCE}
+
+[[entity]]
+id = "TST"
+name = "Testland (made up)"
+kind = "territory"
+un_member = false
+parent = "FIN"
+declared = 2001-02-03
+sources = {SOURCE}
+""",
+    "recognitions.toml": f"""# TEST DATA: made up.
+[[recognition]]
+id = "est-tst"
+by = "EST"
+of = "TST"
+since = 2002-03-04
+sources = {SOURCE}
+""",
+    **dict.fromkeys(
+        ("treaties.toml", "places.toml", "missions.toml", "events.toml"),
+        "# TEST DATA: nothing of this kind in the made-up dispute.\n",
+    ),
+    "disputes.toml": "# TEST DATA: no disputes.\n",
+}
+
+
+@pytest.fixture
+def own_record(tmp_path: Path) -> Path:
+    folder = tmp_path / "own-record"
+    folder.mkdir()
+    for name, text in OWN_RECORD.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_facts_validate_and_export_read_a_record_of_ones_own(own_record: Path) -> None:
+    record = ["--record", str(own_record)]
+    validated = geomap("validate", *record)
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stdout.startswith("OK: 3 entities, 1 recognitions, 0 treaties")
+
+    facts = geomap("facts", *record, "--as-of", "2010-01-01")
+    assert facts.returncode == 0, facts.stderr
+    assert "Testland (made up) (TST)" in facts.stdout
+    assert "recognised by Estonia since 2002-03-04" in facts.stdout
+    assert "Abkhazia" not in facts.stdout, "the packaged record leaked in"
+
+    out = own_record.parent / "testland.geojson"
+    exported = geomap(
+        "export", *record, "--as-of", "2010-01-01", "--format", "geojson", "-o", str(out)
+    )
+    assert exported.returncode == 0, exported.stderr
+    drawn = out.read_text()
+    assert '"id":"FIN"' in drawn and '"sovereign"' in drawn  # Testland's claimant, drawn
+    assert '"id":"ABK"' not in drawn
+
+
+def test_a_broken_record_of_ones_own_is_refused_by_every_command(own_record: Path) -> None:
+    (own_record / "recognitions.toml").write_text(
+        OWN_RECORD["recognitions.toml"].replace('by = "EST"', 'by = "NOWHERE"')
+    )
+    record = ["--record", str(own_record)]
+    validated = geomap("validate", *record)
+    assert validated.returncode == 1 and "NOWHERE" in validated.stderr
+    assert "recognitions.toml" in validated.stderr
+    out = own_record.parent / "map.html"
+    for args in (["facts", *record], ["export", *record, "-o", str(out)]):
+        result = geomap(*args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "NOWHERE" in result.stderr
+    assert not out.exists()
