@@ -258,7 +258,23 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
     if not problems and not unreadable:
         _check_places_near_boundaries(rows)
     if chosen is not None:
-        problems = [p for p in problems if p.file.resolve() in chosen]
+        kept = [p for p in problems if p.file.resolve() in chosen]
+        # References into a file that did not parse went unchecked: say so.
+        kept += [
+            Problem(
+                directory / t.file,
+                None,
+                t.file,
+                None,
+                "could not be read, so references into it were not checked",
+                f"run `geomap validate {directory / t.file}` and correct it",
+            )
+            for t in _TABLES
+            if declared.get(t.name) is None
+            and (directory / t.file).resolve() not in chosen
+            and all(u.file != directory / t.file for u in unreadable)
+        ]
+        problems = kept
     problems = unreadable + problems
     if problems:
         raise RecordError(problems)

@@ -396,3 +396,12 @@ def test_a_place_just_off_the_coast_is_accepted(record_dir: Path) -> None:
     # About 10 km out to sea from Sukhumi: a coastal site within the 50 km tolerance.
     edit(record_dir, "places.toml", "lon = 41.0234", "lon = 40.90")
     assert load_record(record_dir).places["sukhumi"].lon == 40.90
+
+
+def test_a_file_checked_on_its_own_says_its_references_went_unchecked(record_dir: Path) -> None:
+    edit(record_dir, "entities.toml", 'name = "Russia"', "name = Russia")
+    edit(record_dir, "recognitions.toml", 'by = "NIC"', 'by = "NIX"')
+    with pytest.raises(RecordError) as caught:
+        load_record(record_dir, files=[record_dir / "recognitions.toml"])
+    [problem] = [str(p) for p in caught.value.problems]
+    assert "entities.toml" in problem and "references into it were not checked" in problem
