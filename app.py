@@ -479,7 +479,7 @@ def downloads(view: View, tiles: str | None) -> None:
         ("Whole record (JSON)", record_json, "geomap-record.json", "application/json"),
         ("Recognitions (CSV)", recognitions_csv, "geomap-recognitions.csv", "text/csv"),
     ]
-    for column, (label, generate, name, mime) in zip(st.columns(len(files)), files):
+    for column, (label, generate, name, mime) in zip(st.columns(len(files)), files, strict=True):
         column.download_button(label, generate, file_name=name, mime=mime, on_click="ignore")
 
 

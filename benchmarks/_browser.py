@@ -166,7 +166,7 @@ class CdnRoute:
         tiles = {u for u, how in self.served.items() if how.startswith("1x1")}
         rest = {u: how for u, how in self.served.items() if u not in tiles}
         if tiles:
-            rest["tile.openstreetmap.org (x%d)" % len(tiles)] = "1x1 PNG"
+            rest[f"tile.openstreetmap.org (x{len(tiles)})"] = "1x1 PNG"
         return dict(sorted(rest.items()))
 
 

@@ -2,8 +2,9 @@
 
 Streamlit runs this file on each rerun; it appends one line to the file named by
 `GEOMAP_BENCH_RUNS` and then runs the real app in place (same globals as Streamlit gives
-a main script; `GEOMAP_BENCH_APP` names another app, for trying the benchmark out). The benchmark reads the line count before and after panning and zooming
-the map: a run that starts is a rerun, whether or not it finishes.
+a main script; `GEOMAP_BENCH_APP` names another app, for trying the benchmark out).
+The benchmark reads the line count before and after panning and zooming the map: a run
+that starts is a rerun, whether or not it finishes.
 """
 
 import os

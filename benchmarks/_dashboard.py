@@ -195,7 +195,7 @@ def served_dashboard(repeat: int, app: Path = APP) -> dict[str, Any]:
                 page.goto(url, wait_until="commit")
                 frame = page.frame_locator(MAP_FRAME)
 
-                def count() -> int:
+                def count(page=page, frame=frame) -> int:
                     if page.locator('[data-testid="stException"]').count():
                         raise Missing(
                             "app.py runs without exception: "

@@ -37,7 +37,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -561,7 +561,10 @@ def report_lines(results: dict[str, Any]) -> list[str]:
     """The table (Markdown), one verdict per target, and the JSON line."""
     rows = [("measurement", "baseline (explore)", "geomap", "ours/baseline")] + table_rows(results)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    line = lambda row: "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"  # noqa: E731
+
+    def line(row: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
     lines = [line(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += [line(row) for row in rows[1:]]
     lines.append("")
@@ -575,6 +578,44 @@ def report_lines(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+# How RESULTS.md was measured and how to measure it again (its "Method" and "Reproduce").
+METHOD = """\
+## Method
+
+- baseline: `load_boundaries().explore().save(path)`: geopandas' one-liner on the same
+  10m world with Georgia split (folium defaults: CDN assets, OpenStreetMap tiles, a
+  tooltip of every column); ours: `geomap export --as-of {AS_OF} -o path`
+  (de facto worldview, default layers).
+- build: each run in a fresh process, the sides alternating. *incl. imports* is timed
+  from the child's first line; *excl. imports* after importing what the side needs
+  (baseline: folium, matplotlib, mapclassify, geodata.boundaries; ours: layers.cli,
+  layers.export, layers.map). The build target is judged excl. imports (like with
+  like: the work of building and saving); incl. imports is shown too.
+- browser: a fresh Chromium context per load, the files alternating. *Drawn*: the
+  number of `path.leaflet-interactive` elements has reached the page's settled count
+  (learnt from one untimed load) and one more frame has run; the clock is the page's
+  `performance.now()`. The baseline's CDN requests are answered from local copies
+  (`cdn_assets` in the JSON says which, and which got an empty body for want of a
+  registry package); its tiles get a 1x1 PNG. Our export is refused every request.
+- drawn borders: our export opened once more; at zooms 4, 6, 8 and 9 over each
+  disputed line (GEO-ABK, GEO-SOS), every pixel point Leaflet draws the line with is
+  looked up among the points each of its two neighbours is drawn with; a point
+  missing from a side would be a sliver between them.
+- dashboard: `AppTest.run()` after setting the date to one not shown before (median
+  of the first visits), and warm = after switching between two dates already shown
+  (median). Reruns on pan/zoom are counted on a real `streamlit run`
+  of `app.py` through `benchmarks/_counting_app.py` while Chromium drags the map and
+  zooms it with the wheel; the map's own zoom and centre prove it moved.
+
+## Reproduce
+
+```
+bash scripts/benchmark --repeat 5   # syncs the bench group; apt-installs chromium and
+                                    # libjs-bootstrap5 if root and missing, else says so
+```
+"""
+
+
 def write_results(path: Path, results: dict[str, Any], command: str) -> None:
     """`RESULTS.md`: when, where, the report, and how to get it again."""
     machine = results["machine"]
@@ -586,7 +627,8 @@ def write_results(path: Path, results: dict[str, Any], command: str) -> None:
                 "# Benchmark results",
                 "",
                 f"- date: {results['date']}",
-                f"- machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']} "
+                f"- machine: {machine['cores']} cores, {machine['platform']}, "
+                f"Python {machine['python']} "
                 "(shared and noisy: compare the ratios, which come from one run)",
                 f"- command: `{command}` (medians of {results['repeat']} runs each)",
                 f"- {results['timing']}",
@@ -597,40 +639,7 @@ def write_results(path: Path, results: dict[str, Any], command: str) -> None:
                 *report[table_end + 1 :],
                 "```",
                 "",
-                "## Method",
-                "",
-                "- baseline: `load_boundaries().explore().save(path)`: geopandas' one-liner on the same",
-                "  10m world with Georgia split (folium defaults: CDN assets, OpenStreetMap tiles, a",
-                "  tooltip of every column); ours: `geomap export --as-of " + AS_OF + " -o path`",
-                "  (de facto worldview, default layers).",
-                "- build: each run in a fresh process, the sides alternating. *incl. imports* is timed",
-                "  from the child's first line; *excl. imports* after importing what the side needs",
-                "  (baseline: folium, matplotlib, mapclassify, geodata.boundaries; ours: layers.cli,",
-                "  layers.export, layers.map). The build target is judged excl. imports (like with",
-                "  like: the work of building and saving); incl. imports is shown too.",
-                "- browser: a fresh Chromium context per load, the files alternating. *Drawn*: the",
-                "  number of `path.leaflet-interactive` elements has reached the page's settled count",
-                "  (learnt from one untimed load) and one more frame has run; the clock is the page's",
-                "  `performance.now()`. The baseline's CDN requests are answered from local copies",
-                "  (`cdn_assets` in the JSON says which, and which got an empty body for want of a",
-                "  registry package); its tiles get a 1x1 PNG. Our export is refused every request.",
-                "- drawn borders: our export opened once more; at zooms 4, 6, 8 and 9 over each",
-                "  disputed line (GEO-ABK, GEO-SOS), every pixel point Leaflet draws the line with is",
-                "  looked up among the points each of its two neighbours is drawn with; a point",
-                "  missing from a side would be a sliver between them.",
-                "- dashboard: `AppTest.run()` after setting the date to one not shown before (median",
-                "  of the first visits), and warm = after switching between two dates already shown",
-                "  (median). Reruns on pan/zoom are counted on a real `streamlit run`",
-                "  of `app.py` through `benchmarks/_counting_app.py` while Chromium drags the map and",
-                "  zooms it with the wheel; the map's own zoom and centre prove it moved.",
-                "",
-                "## Reproduce",
-                "",
-                "```",
-                "bash scripts/benchmark --repeat 5   # syncs the bench group; apt-installs chromium and",
-                "                                    # libjs-bootstrap5 if root and missing, else says so",
-                "```",
-                "",
+                *METHOD.format(AS_OF=AS_OF).split("\n"),
             ]
         ),
         encoding="utf-8",
@@ -674,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     results: dict[str, Any] = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
         "repeat": repeat,
         "as_of": AS_OF,
@@ -704,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
             if files:
                 outcome = _attempt("browser", lambda: measure_browser(repeat, files))
                 if "missing" in outcome or "error" in outcome:  # the reason holds for each file
-                    outcome = {side: outcome for side in files}
+                    outcome = dict.fromkeys(files, outcome)
                 results["browser"].update(outcome)
         if "fidelity" in chosen:
             results["fidelity"] = _attempt("fidelity", measure_fidelity)

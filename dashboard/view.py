@@ -5,9 +5,11 @@ must still open something sensible: every parameter is checked on its own, and o
 does not parse falls back to its default with a notice the reader can see.
 
 >>> from datetime import date
->>> view, notices = parse_view({"date": "2015-01-23", "worldview": "de-jure", "layers": "territories"},
-...                            first=date(1991, 1, 5), last=date(2024, 1, 1), default_day=date(2024, 1, 1),
-...                            layer_names=("territories", "places"), default_layers=("territories", "places"))
+>>> view, notices = parse_view(
+...     {"date": "2015-01-23", "worldview": "de-jure", "layers": "territories"},
+...     first=date(1991, 1, 5), last=date(2024, 1, 1), default_day=date(2024, 1, 1),
+...     layer_names=("territories", "places"), default_layers=("territories", "places"),
+... )
 >>> view.to_params(), notices
 ({'date': '2015-01-23', 'worldview': 'de-jure', 'layers': 'territories'}, [])
 >>> parse_view({"date": "23/01/2015"}, first=date(1991, 1, 5), last=date(2024, 1, 1),

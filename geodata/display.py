@@ -48,7 +48,6 @@ from geodata.boundaries import (
     lines_of_control,
     load_boundaries,
     load_manifest,
-    shared_edge,
     write_artifact,
 )
 
@@ -94,6 +93,13 @@ class Zone:
     bounds: Bounds | None
     tolerance: float
     decimals: int
+
+    @property
+    def rectangle(self) -> Bounds:
+        """``bounds``, for a zone that is not the rest of the world."""
+        if self.bounds is None:
+            raise ValueError(f"zone {self.name!r} is the rest of the world: it has no rectangle")
+        return self.bounds
 
 
 #: Innermost first; each zone's rectangle must contain the previous one.
@@ -269,9 +275,9 @@ def _simplify_zone(
     coords = shapely.get_coordinates(pieces)
     fillers: list[shapely.Polygon] = []
     if zones[index].bounds is not None:
-        fillers += _outside_fillers(zones[index].bounds, coords)
+        fillers += _outside_fillers(zones[index].rectangle, coords)
     if index > 0:
-        fillers += _inside_fillers(zones[index - 1].bounds, coords)
+        fillers += _inside_fillers(zones[index - 1].rectangle, coords)
     coverage = np.concatenate([pieces, np.array(fillers, dtype=object)])
     simplified = shapely.coverage_simplify(coverage, zones[index].tolerance)
     return rows, simplified[: len(pieces)]
@@ -285,7 +291,7 @@ def _decimals_at(coords: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
     """
     decimals = np.full(len(coords), zones[-1].decimals)
     for zone in reversed(zones[:-1]):
-        west, south, east, north = zone.bounds
+        west, south, east, north = zone.rectangle
         inside = (
             (coords[:, 0] >= west)
             & (coords[:, 0] <= east)
@@ -374,7 +380,7 @@ def _drop_specks(geometries: np.ndarray, zones: Sequence[Zone]) -> np.ndarray:
     largest = np.zeros(len(parts), dtype=bool)
     order = np.lexsort((-area, owner))  # by country, largest part first
     largest[order[np.r_[True, owner[order][1:] != owner[order][:-1]]]] = True
-    inner = shapely.box(*zones[-2].bounds)
+    inner = shapely.box(*zones[-2].rectangle)
     small_country = shapely.area(geometries)[owner] < SPECK_KEEPING_AREA_DEG2
     candidate = np.flatnonzero(
         ~largest & ~small_country & (area < SPECK_MAX_AREA_DEG2) & ~shapely.intersects(parts, inner)
@@ -413,7 +419,8 @@ def derive_display(
         *(
             _simplify_zone(geometries[mainland], index, zones, region)
             for index, region in enumerate(_zone_regions(zones))
-        )
+        ),
+        strict=True,
     )
     rows = np.concatenate(rows_per_zone)
     pieces = np.concatenate(pieces_per_zone)
@@ -532,7 +539,7 @@ def geojson_bytes(frame: gpd.GeoDataFrame) -> int:
 
 def _caucasus_boundary(geometry: shapely.Geometry) -> shapely.Geometry:
     """The outline of ``geometry`` inside the Caucasus zone, where fidelity is promised."""
-    return shapely.clip_by_rect(shapely.boundary(geometry), *DISPLAY_ZONES[0].bounds)
+    return shapely.clip_by_rect(shapely.boundary(geometry), *DISPLAY_ZONES[0].rectangle)
 
 
 def _hausdorff_m(committed: shapely.Geometry, displayed: shapely.Geometry) -> float:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+_Date = date  # for fields declared after one named `date`
+
 __all__ = [
     "Dispute",
     "Entity",
@@ -204,7 +206,7 @@ class Event:
     kind: str
     entities: tuple[str, ...]
     sources: tuple[Source, ...]
-    end: date | None = None
+    end: _Date | None = None  # `date` here would be the field above, not the type
     place: str | None = None
     note: str | None = None
 

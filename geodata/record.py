@@ -663,7 +663,7 @@ def _check_disputes(rows: dict[str, list[_Loaded]], declared: dict[str, set[str]
         kind, _, row_id = row.values["subject"].partition(":")
         table = _TABLE_BY_NAME.get(kind)
         if table is not None and (
-            declared.get(kind) is None or (row_id in declared[kind] and row_id not in ids[kind])
+            (known := declared.get(kind)) is None or (row_id in known and row_id not in ids[kind])
         ):
             continue  # the subject's file or row is broken and reported already
         if table is None or row_id not in ids.get(kind, {}):

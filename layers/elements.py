@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from layers.shapes import SHAPES_JS, Features
@@ -90,11 +90,12 @@ class _RenderedScript(Element):
 class _ScriptElement(MacroElement):
     """A MacroElement with only a `script` macro, rendered without compiling its output."""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(
-            _RenderedScript(script(self, kwargs)), name=self.get_name()
-        )
+        root = self.get_root()
+        assert isinstance(root, Figure), "a script element renders inside a Figure"
+        root.script.add_child(_RenderedScript(script(self, kwargs)), name=self.get_name())
+        return ""
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -175,7 +176,8 @@ class ShapeLayer(_Configured):
             interactive: c.interactive,
             filter: function (f) {
                 var id = f.properties.id;
-                return (!c.only || c.only.indexOf(id) >= 0) && (c.yields.indexOf(id) >= 0) === yielded;
+                var shown = !c.only || c.only.indexOf(id) >= 0;
+                return shown && (c.yields.indexOf(id) >= 0) === yielded;
             },
             style: function (f) {
                 var key = c.categories[f.properties.id] || c.fallback;
@@ -408,7 +410,10 @@ class MapFrame(_Configured):
             return clear;
         };
         L.Popup.mergeOptions({
-            autoPanPaddingTopLeft: {get x() { return measure()[0]; }, get y() { return measure()[1]; }},
+            autoPanPaddingTopLeft: {
+                get x() { return measure()[0]; },
+                get y() { return measure()[1]; }
+            },
             autoPanPaddingBottomRight: [c.popupGap, c.popupGap]});
         var clearance = function () { clear = null; };
         map.on("resize", clearance);

@@ -216,14 +216,14 @@ def _dot_box(dot: Dot, project: Projection) -> BaseGeometry:
 def _layouts(request: LabelRequest, width: TextWidth) -> list[tuple[tuple[str, ...], float, float]]:
     """The text on one line, then split in two at the space nearest the middle."""
     words = request.text.split(" ")
-    options = [(request.text,)]
+    options: list[tuple[str, ...]] = [(request.text,)]
     if len(words) > 1:
         cut = min(
             range(1, len(words)),
             key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
         )
         options.append((" ".join(words[:cut]), " ".join(words[cut:])))
-    result = []
+    result: list[tuple[tuple[str, ...], float, float]] = []
     for lines in options:
         w = max(width(line, request.size, request.bold) for line in lines)
         h = len(lines) * request.size * LINE_HEIGHT

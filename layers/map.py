@@ -77,17 +77,21 @@ def build_map(
     world = ShapeData(_world(), "geomap_world")
     lines = ShapeData(_lines(), "geomap_lines")
     territories = territories_layer(snapshot, world, lines) if "territories" in layers else None
-    above = (territories, [s.entity.boundary_id for s in drawn_territories(snapshot, world)])
+    above = (
+        (territories, [s.entity.boundary_id for s in drawn_territories(snapshot, world)])
+        if territories
+        else None
+    )
     builders: dict[str, Callable[[], folium.FeatureGroup | None]] = {
-        "recognition": lambda: recognition_layer(snapshot, world, above if territories else None),
+        "recognition": lambda: recognition_layer(snapshot, world, above),
         "territories": lambda: territories,
         "alliances": lambda: alliances_layer(snapshot),
         "places": lambda: places_layer(snapshot),
     }
     groups = {
-        name: builders[name]()
+        name: group
         for name in ("recognition", "territories", "alliances", "places")
-        if name in layers
+        if name in layers and (group := builders[name]()) is not None
     }
     m.add_child(
         MapFrame(

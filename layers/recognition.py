@@ -14,7 +14,7 @@ import shapely
 
 from geodata.snapshot import Snapshot, StanceKind
 from layers.elements import MarkerLayer, ShapeData, ShapeLayer
-from layers.popups import state_popup, stance_text, territory_popup, text
+from layers.popups import stance_text, state_popup, territory_popup, text
 from layers.style import LAND_OUTLINE, STANCES, fill_options
 
 __all__ = ["TINY_AREA_DEG2", "recognition_layer", "stance_categories"]
@@ -100,7 +100,7 @@ def _halos(
     it as a bull's-eye rather than beside it as a second, unexplained circle; wide enough
     (and outlined in white, not dark) for its colour to show around that marker.
     """
-    shapes = dict(zip(world.frame["id"], world.frame.geometry))
+    shapes = dict(zip(world.frame["id"], world.frame.geometry, strict=True))
     capitals = {
         e.boundary_id: snapshot.record.places.get(e.capital or "")
         for e in snapshot.record.entities.values()

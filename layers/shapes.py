@@ -39,7 +39,9 @@ def encode_geometry(shape: shapely.Geometry | None) -> dict[str, Any] | None:
     south, east and north the decoded vertices reach; None for a missing or empty shape.
 
     >>> encode_geometry(shapely.Polygon([(43.5, 42.25), (44.0, 42.25), (44.0, 43.0)]))
-    {'type': 'Polygon', 'scale': 100, 'bbox': [43.5, 42.25, 44.0, 43.0], 'coordinates': [[4350, 4225, 50, 0, 0, 75]]}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'type': 'Polygon', 'scale': 100, 'bbox': [43.5, 42.25, 44.0, 43.0],
+     'coordinates': [[4350, 4225, 50, 0, 0, 75]]}
 
     A polygon's ring leaves out its closing vertex (the first one again), as Leaflet does.
     """
@@ -97,7 +99,9 @@ class Features:
         properties = frame[columns].astype(object).where(frame[columns].notna(), None)
         features = [
             {"properties": props, "geometry": encode_geometry(shape)}
-            for props, shape in zip(properties.to_dict("records"), frame.geometry.values)
+            for props, shape in zip(
+                properties.to_dict("records"), frame.geometry.values, strict=True
+            )
         ]
         return cls(
             frame, json.dumps({"features": features}, ensure_ascii=False, separators=(",", ":"))
@@ -113,11 +117,17 @@ SHAPES_JS = """\
         var DEPTH = {LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2};
         // Calls visit(steps) for each ring or line, in order.
         var each = function (steps, depth, visit) {
-            if (depth > 0) { steps.forEach(function (s) { each(s, depth - 1, visit); }); } else { visit(steps); }
+            if (depth > 0) {
+                steps.forEach(function (s) { each(s, depth - 1, visit); });
+            } else {
+                visit(steps);
+            }
         };
         // Steps are integers; `units` of them make a degree (the encoding's `scale`).
         var latlngs = function (steps, depth, units) {
-            if (depth > 0) { return steps.map(function (s) { return latlngs(s, depth - 1, units); }); }
+            if (depth > 0) {
+                return steps.map(function (s) { return latlngs(s, depth - 1, units); });
+            }
             var out = new Array(steps.length / 2), x = 0, y = 0;
             for (var i = 0; i < steps.length; i += 2) {
                 x += steps[i]; y += steps[i + 1];
@@ -131,8 +141,9 @@ SHAPES_JS = """\
         var pixel = function (view, lng, lat) {
             var t = view.t, s = view.scale, R = view.R, d = view.d, max = view.max;
             var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+            var y = R * Math.log((1 + sin) / (1 - sin)) / 2;
             return new L.Point(Math.round(s * (t._a * (R * lng * d) + t._b)) - view.origin.x,
-                               Math.round(s * (t._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + t._d)) - view.origin.y);
+                               Math.round(s * (t._c * y + t._d)) - view.origin.y);
         };
         // One ring or line decoded and projected, as Polyline._projectLatlngs pushes it.
         var project = function (steps, view) {
@@ -157,9 +168,11 @@ SHAPES_JS = """\
                 // monotonic in longitude and latitude); the rings when first in view.
                 _project: function () {
                     var map = this._map, crs = map.options.crs, m = L.Projection.SphericalMercator;
-                    if (!this._steps || crs !== L.CRS.EPSG3857) { return Base.prototype._project.call(this); }
-                    var view = this._view = {t: crs.transformation, scale: crs.scale(map.getZoom()), R: m.R,
-                                             d: Math.PI / 180, max: m.MAX_LATITUDE,
+                    if (!this._steps || crs !== L.CRS.EPSG3857) {
+                        return Base.prototype._project.call(this);
+                    }
+                    var view = this._view = {t: crs.transformation, scale: crs.scale(map.getZoom()),
+                                             R: m.R, d: Math.PI / 180, max: m.MAX_LATITUDE,
                                              origin: map.getPixelOrigin(), units: this._units};
                     var b = this._bounds;
                     this._rawPxBounds = new L.Bounds(pixel(view, b.getWest(), b.getNorth()),
@@ -169,13 +182,17 @@ SHAPES_JS = """\
                 },
                 _clipPoints: function () {
                     if (this._rings === null) {
-                        var b = this._renderer._bounds, w = new L.Point(this.options.weight, this.options.weight);
-                        if (!this._pxBounds.intersects(new L.Bounds(b.min.subtract(w), b.max.add(w)))) {
+                        var b = this._renderer._bounds, weight = this.options.weight;
+                        var w = new L.Point(weight, weight);
+                        var padded = new L.Bounds(b.min.subtract(w), b.max.add(w));
+                        if (!this._pxBounds.intersects(padded)) {
                             this._parts = [];
                             return;
                         }
                         var rings = this._rings = [], view = this._view;
-                        each(this._steps, this._depth, function (steps) { rings.push(project(steps, view)); });
+                        each(this._steps, this._depth, function (steps) {
+                            rings.push(project(steps, view));
+                        });
                     }
                     Base.prototype._clipPoints.call(this);
                 }
@@ -184,7 +201,10 @@ SHAPES_JS = """\
             // first use; setLatLngs replaces them and the shape becomes a plain one.
             Object.defineProperty(Shape.prototype, "_latlngs", {
                 get: function () {
-                    return this._built || (this._built = latlngs(this._steps, this._depth, this._units));
+                    if (!this._built) {
+                        this._built = latlngs(this._steps, this._depth, this._units);
+                    }
+                    return this._built;
                 },
                 set: function (value) { this._built = value; this._steps = null; }
             });

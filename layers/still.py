@@ -144,7 +144,7 @@ class _Group(Artist):
         self.children.append(artist)
         return artist
 
-    def draw(self, renderer) -> None:  # type: ignore[override]
+    def draw(self, renderer) -> None:
         renderer.open_group(self.get_gid(), gid=self.get_gid())
         for child in self.children:
             child.draw(renderer)
@@ -450,10 +450,9 @@ def _draw(canvas: _Canvas, snapshot: Snapshot, frame: Frame, map_box, to_map, fm
     alliances = canvas.group("alliances")
     places = snapshot.record.places
     for pair, states in snapshot.treaty_pairs():
-        ends = [snapshot.record.entities[p].capital for p in pair]
-        if not all(e in places for e in ends):
+        a, b = (places.get(snapshot.record.entities[p].capital or "") for p in pair)
+        if a is None or b is None:
             continue
-        a, b = places[ends[0]], places[ends[1]]
         points = np.array(arc((a.lat, a.lon), (b.lat, b.lon), BEND))
         x, y = to_map(points[:, 1], points[:, 0])
         xy = np.column_stack([x, y])

@@ -64,7 +64,9 @@ class Category:
     color: str
     stripe: str | None = None  # hatch stripes drawn over `color`
     dash: str | None = None  # SVG stroke-dasharray; None is solid
-    cap: str = "butt"  # SVG stroke-linecap: "round" turns zero-length dashes into dots
+    cap: Literal["butt", "round", "projecting"] = (
+        "butt"  # SVG stroke-linecap: "round" turns zero-length dashes into dots
+    )
     weight: float = 1.0
     shape: str = "circle"  # markers: "circle" or "triangle"
     obligations: frozenset[Obligation] = frozenset()  # links: what the colour stands for

@@ -47,8 +47,8 @@ def take_screenshot(output: Path, day: str, worldview: str) -> None:
         wait_for_map(page)
         # The panel says what the popup says; closing it, and undoing the pan it made to fit,
         # shows the map as it opened.
-        map_frame(page).evaluate("""() => { window.map.closePopup();
-            window.map.setView(window.map.options.center, window.map.options.zoom, {animate: false}); }""")
+        map_frame(page).evaluate("""() => { const map = window.map; map.closePopup();
+            map.setView(map.options.center, map.options.zoom, {animate: false}); }""")
         page.mouse.move(5, VIEWPORT["height"] - 5)  # off the map: no hover tooltip
         page.wait_for_timeout(1500)  # the chart draws itself in
         save_clean_screenshot(opened, output)

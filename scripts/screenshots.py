@@ -18,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from offline_browser import click_inside, launch, open_map, open_offline, show  # noqa: E402
+
 from geodata.snapshot import as_of  # noqa: E402
 from layers.export import export_html  # noqa: E402
-from offline_browser import click_inside, launch, open_map, open_offline, show  # noqa: E402
 
 __all__ = ["main", "take_screenshot"]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from offline_browser import CHROMIUM, INSTALL_HINT, OfflinePage, launch, open_offline
 
 TEST_OUTPUT = Path(__file__).resolve().parent.parent / "test-output"

@@ -155,7 +155,7 @@ def details_section(page: Any, item: str, section: str, timeout: float = 30_000)
 
 
 def set_date(page: Any, day: str) -> None:
-    """Types a day (YYYY-MM-DD) into the sidebar's date field, segment by segment, as a reader would.
+    """Types a day (YYYY-MM-DD) into the sidebar's date field, one segment at a time, as people do.
 
     Streamlit's date field is a row of year, month and day spin buttons (react-aria); typing
     into the year moves on to the month and the day by itself, and leaving the field commits

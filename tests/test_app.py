@@ -1,4 +1,6 @@
-"""The dashboard without a browser (streamlit.testing.v1.AppTest): widgets, links, clicks, downloads."""
+"""The dashboard without a browser (streamlit.testing.v1.AppTest).
+
+Widgets, links, clicks, downloads."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ from geodata.boundaries import (
 )
 from geodata.boundaries_build import (
     AREA_REFERENCES,
-    BuildError,
     OUTLINE_TOLERANCE_KM2,
+    BuildError,
     sha256_file,
     split_georgia,
 )
@@ -168,7 +168,7 @@ def _largest_longitude_step(geometries: np.ndarray) -> float:
 
 def test_no_ring_jumps_across_the_antimeridian(world: gpd.GeoDataFrame) -> None:
     minx, miny, maxx, maxy = world.total_bounds
-    assert -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90
+    assert minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
     assert _largest_longitude_step(world.geometry.values) < 180
 
 
@@ -186,7 +186,7 @@ def test_disputed_lines_lie_on_both_polygons(by_id: gpd.GeoSeries) -> None:
     lines = disputed_lines()
     assert lines["id"].tolist() == ["GEO-ABK", "GEO-SOS"]
     assert lines["between"].tolist() == ["Georgia – Abkhazia", "Georgia – South Ossetia"]
-    for line_id, line in zip(lines["id"], lines.geometry):
+    for line_id, line in zip(lines["id"], lines.geometry, strict=True):
         assert line.geom_type == "LineString" and line.length > 1
         for piece in line_id.split("-"):
             assert shapely.covers(by_id[piece].boundary, line)

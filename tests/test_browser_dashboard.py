@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from dashboard_browser import (
     ABKHAZIA,
     MAP_FRAME,

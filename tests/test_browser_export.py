@@ -19,14 +19,6 @@ import pandas as pd
 import pytest
 import shapely
 import shapely.geometry
-
-from geodata.display import display_boundaries, display_disputed_lines
-from geodata.model import Source
-from geodata.record import RecordError, default_record, load_record
-from geodata.snapshot import StanceKind, as_of
-from layers.export import export_html
-from layers.shapes import encode_geometry
-from layers.style import STANCES
 from offline_browser import (
     BORDER_VIEWS,
     OfflinePage,
@@ -36,6 +28,14 @@ from offline_browser import (
     open_map,
     show,
 )
+
+from geodata.display import display_boundaries, display_disputed_lines
+from geodata.model import Source
+from geodata.record import RecordError, default_record, load_record
+from geodata.snapshot import StanceKind, as_of
+from layers.export import export_html
+from layers.shapes import encode_geometry
+from layers.style import STANCES
 
 pytestmark = pytest.mark.browser
 
@@ -232,9 +232,12 @@ SAME_AS_LEAFLET = """() => {
         if (!layer._view) return;  // our shapes (layers/shapes.py) only
         const id = layer.feature.properties.id, theirs = [], bounds = new L.Bounds();
         L.Polyline.prototype._projectLatlngs.call(layer, layer.getLatLngs(), theirs, bounds);
-        if (JSON.stringify(bounds) !== JSON.stringify(layer._rawPxBounds)) result.differ.push(id + ": bounds");
+        if (JSON.stringify(bounds) !== JSON.stringify(layer._rawPxBounds)) {
+            result.differ.push(id + ": bounds");
+        }
         if (layer._rings === null) {
-            const b = layer._renderer._bounds, w = new L.Point(layer.options.weight, layer.options.weight);
+            const b = layer._renderer._bounds, weight = layer.options.weight;
+            const w = new L.Point(weight, weight);
             if (layer._pxBounds.intersects(new L.Bounds(b.min.subtract(w), b.max.add(w)))) {
                 result.differ.push(id + ": in view, not projected");
             }

@@ -51,7 +51,7 @@ def test_every_vertex_decodes_to_the_same_double(frame: Any) -> None:
         encoded = encode_geometry(shape)
         decoded, source = decode(encoded), source_rings(shape)
         assert len(decoded) == len(source)
-        for mine, theirs in zip(decoded, source):
+        for mine, theirs in zip(decoded, source, strict=True):
             assert np.array_equal(mine, theirs)
         every = np.concatenate(decoded)  # the box the page projects instead of the vertices
         assert encoded["bbox"] == [*every.min(axis=0), *every.max(axis=0)]
