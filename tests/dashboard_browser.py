@@ -134,7 +134,9 @@ def fit_map(page: Any, bounds: tuple[tuple[float, float], tuple[float, float]]) 
     """Shows (south-west, north-east) at once, through Leaflet in the iframe (`window.map`,
     which streamlit-folium sets). Moving the view sends nothing back: no rerun."""
     map_frame(page).evaluate(
-        "b => window.map.fitBounds(b, {animate: false})", [list(bounds[0]), list(bounds[1])]
+        # a block: fitBounds returns the map, which Playwright would serialise back to Python
+        "b => { window.map.fitBounds(b, {animate: false}); }",
+        [list(bounds[0]), list(bounds[1])],
     )
     page.wait_for_timeout(300)  # Leaflet redraws the SVG on the next animation frame
 

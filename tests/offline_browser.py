@@ -189,9 +189,10 @@ def drawn_border_gaps(page: Any, line: str) -> dict[int, dict[str, Any]]:
     how many of them each of its two sides is not drawn through (0 and 0: no sliver)."""
     found = {}
     for zoom in BORDER_ZOOMS:
-        page.evaluate(
-            "([centre, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
-            ".setView(centre, zoom, {animate: false})",
+        page.evaluate(  # a block, not an expression: setView returns the map, Playwright would
+            # serialise all of it back to Python (seconds per call)
+            "([centre, zoom]) => { Object.values(window).find(v => v instanceof L.Map)"
+            ".setView(centre, zoom, {animate: false}); }",
             [list(BORDER_VIEWS[line]), zoom],
         )
         page.wait_for_timeout(300)  # Leaflet redraws on the next animation frame

@@ -263,9 +263,9 @@ def test_our_shapes_project_leaflets_points_when_in_view(
     Leaflet's own `_projectLatlngs` gives; shapes out of view wait, and panning to one
     draws it."""
     page = open_map(offline_page, exported())
-    page.evaluate(
-        "([view, zoom]) => Object.values(window).find(v => v instanceof L.Map)"
-        ".setView(view, zoom, {animate: false})",
+    page.evaluate(  # a block: setView returns the map, which Playwright would serialise
+        "([view, zoom]) => { Object.values(window).find(v => v instanceof L.Map)"
+        ".setView(view, zoom, {animate: false}); }",
         [list(view), zoom],
     )
     result = page.evaluate(SAME_AS_LEAFLET)
