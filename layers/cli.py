@@ -304,7 +304,10 @@ def format_table(snapshot: Snapshot) -> str:
             f"sovereign: {state.sovereign.name}"
         )
         for r in state.recognized_by:
-            lines.append(f"    recognised by {snapshot.name(r.by)} since {r.since.isoformat()}")
+            lines.append(
+                f"    recognised by {snapshot.name(r.by)} since {r.since.isoformat()}"
+                f"{_checked_suffix(r.checked)}"
+            )
         for r in state.withdrawn:
             lines.append(f"    withdrawn by {snapshot.name(r.by)} on {r.withdrawn}")
     lines += ["", "Treaties signed by this day:"]
@@ -312,8 +315,14 @@ def format_table(snapshot: Snapshot) -> str:
         parties = ", ".join(snapshot.name(p) for p in t.treaty.parties)
         lines.append(
             f"  {t.treaty.signed.isoformat()}  {t.treaty.short_name} ({parties}): {t.stage.label}"
+            f"{_checked_suffix(t.treaty.checked)}"
         )
     return "\n".join(lines)
+
+
+def _checked_suffix(checked: date | None) -> str:
+    """The day a source last confirmed the fact, so a reader can judge how fresh it is."""
+    return f" (status checked on {checked.isoformat()})" if checked else ""
 
 
 def _validate(args: argparse.Namespace) -> int:

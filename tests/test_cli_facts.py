@@ -82,6 +82,13 @@ def test_table_format_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Abkhazia (ABK): partially recognised" in out and "recognised by Nicaragua" in out
 
 
+def test_table_format_prints_checked_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["facts", "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "recognised by Russia since 2008-08-26 (status checked on 2025-05-11)" in out
+    assert out.count("status checked on") >= 16
+
+
 def test_bad_date_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["facts", "--as-of", "23/01/2015"])
