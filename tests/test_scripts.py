@@ -36,6 +36,10 @@ def test_the_dashboard_command_uninstalls_nothing_the_test_command_installed() -
             check=True,
         )
         output = result.stdout + result.stderr
-        removed = [line for line in output.splitlines() if line.startswith(" - ")]
+        changed = {sign: set() for sign in "-+"}
+        for line in output.splitlines():
+            if line[:3] in (" - ", " + "):
+                changed[line[1]].add(re.split(r"[ =@]", line[3:])[0])
+        removed = sorted(changed["-"] - changed["+"])  # a reinstall (the project) is no removal
         assert not removed, f"`uv {sync}` would uninstall: {removed}"
     assert "--exact" not in script  # `uv run` syncs inexactly unless told otherwise
