@@ -63,6 +63,13 @@ def parse_day(text: str) -> date:
         ) from None
 
 
+def parse_days(text: str) -> int:
+    """A whole number of days, zero or more."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days (e.g. 365)")
+    return int(text)
+
+
 def parse_layers(text: str) -> tuple[str, ...]:
     """`a,b,c` into layer names, refusing names the map does not know."""
     from layers.map import LAYER_NAMES
@@ -187,6 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check the record's facts files")
     validate.add_argument(
         "files", nargs="*", type=Path, help="facts files to check (default: the whole record)"
+    )
+    validate.add_argument(
+        "--stale",
+        type=parse_days,
+        default=None,
+        metavar="DAYS",
+        help="also list the facts in force today whose last confirming source (checked) is "
+        "older than DAYS days or missing; a warning on stdout, not a failure (exit 0)",
     )
     _record_argument(validate)
     validate.set_defaults(handler=_validate)
@@ -345,7 +360,19 @@ def _validate(args: argparse.Namespace) -> int:
         f"{len(record.missions)} missions, {len(record.events)} events, "
         f"{len(record.disputes)} disputes."
     )
+    if args.stale is not None:
+        _print_stale(record, args.stale)
     return 0
+
+
+def _print_stale(record: Record, days: int) -> None:
+    from geodata.freshness import stale_facts
+
+    today = date.today()
+    stale = stale_facts(record, today, days)
+    print(f"{len(stale)} fact(s) in force not checked against a source for over {days} days:")
+    for fact in stale:
+        print(f"  {fact.describe(today)}")
 
 
 def _build_data(args: argparse.Namespace) -> int:
