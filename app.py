@@ -26,6 +26,7 @@ from dashboard.source import RecordUnavailable, dashboard_record
 from dashboard.view import View, parse_view
 from geodata.details import Details, Fact, details, selectable_items
 from geodata.display import display_boundaries
+from geodata.freshness import stale_facts
 from geodata.model import Event, Record
 from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
 from geodata.snapshot import Snapshot, as_of
@@ -435,6 +436,23 @@ def events_table(snapshot: Snapshot) -> None:
     )
 
 
+def stale_facts_list() -> None:
+    """Facts in force today whose last confirming source is older than the reader's limit,
+    so a reader knows which statuses to look at again (`geomap validate --stale`)."""
+    with st.expander("Facts not confirmed by a source recently"):
+        days = st.number_input("Not confirmed for more than (days)", 0, 36_500, 365, 30)
+        stale = stale_facts(record(), date.today(), int(days))
+        frame = pd.DataFrame(
+            {
+                "fact": [f"{f.kind} {f.id}" for f in stale],
+                "file": [f.file for f in stale],
+                "last checked": [f.checked.isoformat() if f.checked else "never" for f in stale],
+            }
+        )
+        st.caption(f"{len(stale)} fact(s) in force today, oldest confirmation first.")
+        st.dataframe(frame, hide_index=True, width="stretch")
+
+
 def facts_json(day: str, worldview: str) -> str:
     return json.dumps(snapshot_to_dict(snapshot_of(day, worldview)), ensure_ascii=False, indent=1)
 
@@ -518,6 +536,7 @@ def main() -> None:
     with timeline_column:
         st.subheader(f"Events up to {day}")
         events_table(snapshot)
+    stale_facts_list()
     st.subheader("Downloads")
     downloads(view, tiles)
 

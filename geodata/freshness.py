@@ -42,8 +42,15 @@ class StaleFact:
 
 def _in_force(record: Record, today: date) -> list[tuple[str, str, date | None]]:
     """(kind, id, checked) of every fact that can change and holds on `today`."""
+
+    def exists(entity_id: str) -> bool:
+        ceased = record.entities[entity_id].ceased
+        return ceased is None or today < ceased
+
     facts: list[tuple[str, str, date | None]] = [
-        ("recognition", r.id, r.checked) for r in record.recognitions if r.active_on(today)
+        ("recognition", r.id, r.checked)
+        for r in record.recognitions
+        if r.active_on(today) and exists(r.by) and exists(r.of)  # not once a side is gone
     ]
     facts += [
         ("treaty", t.id, t.checked)

@@ -441,7 +441,7 @@ def test_chart_marks_the_chosen_date_and_timeline_stops_there() -> None:
     assert list(marker["chosen date"]) == ["2012-01-01"]
     steps = next(f for f in frames if "UN members recognising" in f.columns)
     assert set(steps["territory"]) == {"Abkhazia", "South Ossetia"}
-    (table,) = at.dataframe
+    table = at.dataframe[0]  # the events; the stale-facts list follows
     days = list(table.value["date"])
     assert days and max(days) <= "2012-01-01" and "2011-09-18" in days
 
@@ -539,3 +539,14 @@ def test_a_record_folder_that_does_not_validate_is_named_in_plain_text(
     (shown,) = [t.value for t in at.text]
     assert "entities.toml" in shown and "flag" in shown and "does not validate" in shown
     assert not any("evil.example" in m.value for m in at.markdown)
+
+
+def test_the_dashboard_lists_facts_not_confirmed_for_longer_than_the_limit() -> None:
+    at = open_app()
+    no_errors(at)
+    table = at.dataframe[-1].value
+    assert "last checked" in table.columns
+    assert len(table) > 0  # with the default of a year, some statuses are older
+    at.number_input[0].set_value(36_500).run()
+    no_errors(at)
+    assert len(at.dataframe[-1].value) == 0  # every fact in force has a checked date

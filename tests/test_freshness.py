@@ -35,6 +35,7 @@ def test_a_fact_in_force_without_a_check_is_listed_and_an_ended_one_is_not() -> 
     ids = {f.id for f in stale if f.kind == "recognition"}
     assert "rus-abk" in ids
     assert "vut-abk" not in ids  # withdrawn in 2013: nothing to keep confirming
+    assert "syr-dpr" not in ids  # the DPR ceased in 2022: nothing left to recognise
     assert all(f.checked is None for f in stale if f.kind == "recognition")
 
 
