@@ -3,7 +3,8 @@
 The committed boundary artifact (:mod:`geodata.boundaries`) holds about 550 k
 vertices; drawn as it is, it makes a 20 MB page. One simplification tolerance
 for the whole world cannot give both a small page and a Caucasus that is right
-to a few hundred metres (the project's toolchain notes measure it: 1.2 km at 0.02 degrees), so the world
+to a few hundred metres (one tolerance of 0.02 degrees already shifts Georgia by
+about 1.2 km, as the project's toolchain notes measure), so the world
 is cut into nested rectangular zones (:data:`DISPLAY_ZONES`), each simplified as
 a coverage of its own with the tolerance that is invisible at the zoom it is
 seen at, and the pieces are stitched back into one feature per country.
