@@ -136,7 +136,10 @@ def test_a_bad_link_shows_a_notice_in_the_browser(
         f"{dashboard_url}/?date=![](http://host.example/p.png)"
         "&worldview=[OFFICIAL MAP](https://evil.example/x)&layers=places&layers=territories"
     )
-    page.locator('[data-testid="stAlertContentWarning"]').first.wait_for(timeout=60_000)
+    # The notices are drawn one by one: wait for each of them, not for the first warning.
+    for expected in ("![](http://host.example/p.png)", "(https://evil.example/x)", "2 times"):
+        notice = page.locator('[data-testid="stText"]', has_text=expected).first
+        notice.wait_for(timeout=60_000)
     notices = page.locator('[data-testid="stText"]').all_inner_texts()
     assert any("![](http://host.example/p.png)" in n for n in notices), notices
     assert any("[OFFICIAL MAP](https://evil.example/x)" in n for n in notices), notices
