@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from geodata.loader import default_record, load_record
 from geodata.model import Record
-from geodata.record import default_record, load_record
 from geodata.validation import RecordError
 
 __all__ = ["RECORD_VARIABLE", "RecordUnavailable", "dashboard_record"]

@@ -6,7 +6,7 @@ ones whose confirmation is older than a number of days, or missing, for `geomap 
 --stale DAYS` and any view that wants to warn its reader.
 
 >>> from datetime import date
->>> from geodata.record import default_record
+>>> from geodata.loader import default_record
 >>> facts = stale_facts(default_record(), today=date(2026, 12, 2), days=365)
 >>> all(f.checked is None or (date(2026, 12, 2) - f.checked).days > 365 for f in facts)
 True

@@ -13,8 +13,8 @@ from datetime import date
 from enum import StrEnum
 from itertools import combinations
 
+from geodata.loader import default_record
 from geodata.model import Entity, Event, Mission, Place, Ratification, Recognition, Record, Treaty
-from geodata.record import default_record
 from geodata.worldviews import Worldview
 
 __all__ = [

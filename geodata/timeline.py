@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from geodata.loader import default_record
 from geodata.model import Obligation, Record, Treaty
-from geodata.record import default_record
 from geodata.snapshot import DEFAULT_SUBJECT, as_of
 
 __all__ = ["CountStep", "KeyDate", "key_dates", "recognition_steps", "un_recognisers_on"]

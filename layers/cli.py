@@ -19,8 +19,8 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
+from geodata.loader import RECORD_DIR, RecordError, default_record, load_record
 from geodata.model import Record
-from geodata.record import RECORD_DIR, RecordError, default_record, load_record
 from geodata.serialize import snapshot_to_dict
 from geodata.snapshot import DEFAULT_SUBJECT, Snapshot, as_of
 from geodata.worldviews import Worldview

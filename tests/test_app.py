@@ -23,8 +23,8 @@ from streamlit_folium import st_folium
 
 import layers.map
 from geodata.details import Details, Fact, Section
+from geodata.loader import default_record
 from geodata.model import Source
-from geodata.record import default_record
 from geodata.snapshot import as_of
 from geodata.worldviews import Worldview
 from layers.assets import make_offline
@@ -508,7 +508,7 @@ def fresh_caches() -> Iterator[None]:
 def test_the_dashboard_shows_the_record_named_by_geomap_record(
     fresh_caches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from geodata.record import load_record
+    from geodata.loader import load_record
     from geodata.timeline import key_dates
 
     mini = Path(__file__).parent / "data" / "mini_record"

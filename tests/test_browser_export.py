@@ -30,8 +30,8 @@ from offline_browser import (
 )
 
 from geodata.display import display_boundaries, display_disputed_lines
+from geodata.loader import RecordError, default_record, load_record
 from geodata.model import Source
-from geodata.record import RecordError, default_record, load_record
 from geodata.snapshot import StanceKind, as_of
 from layers.export import export_html
 from layers.shapes import encode_geometry

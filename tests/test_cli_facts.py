@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.record import RECORD_DIR
+from geodata.loader import RECORD_DIR
 from layers.cli import main
 
 

@@ -16,7 +16,7 @@ import geodata.details
 import geodata.timeline
 from dashboard.view import View, parse_view
 from geodata.details import details, selectable_items
-from geodata.record import default_record, load_record
+from geodata.loader import default_record, load_record
 from geodata.snapshot import as_of
 from geodata.timeline import key_dates, recognition_steps
 from geodata.worldviews import Worldview

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from geodata.freshness import stale_facts
-from geodata.record import default_record
+from geodata.loader import default_record
 
 TODAY = date(2026, 12, 2)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from geodata.loader import RecordError, default_record, load_record
 from geodata.model import Source
-from geodata.record import RecordError, default_record, load_record
 from geodata.snapshot import as_of
 from geodata.worldviews import Worldview
 from layers.alliances import arc

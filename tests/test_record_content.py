@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from geodata.record import default_record
+from geodata.loader import default_record
 from geodata.snapshot import TerritoryStatus, as_of
 
 RECORD = default_record()

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geodata.loader import _RATIFICATION_SPECS, _READING_SPECS, _TABLES, RecordError, load_record
 from geodata.model import Record
-from geodata.record import _RATIFICATION_SPECS, _READING_SPECS, _TABLES, RecordError, load_record
 
 MINI = Path(__file__).parent / "data" / "mini_record"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.record import RecordError, load_record
+from geodata.loader import RecordError, load_record
 
 MINI = Path(__file__).parent / "data" / "mini_record"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from geodata.loader import default_record, load_record
 from geodata.model import Recognition
-from geodata.record import default_record, load_record
 from geodata.snapshot import StanceKind, TerritoryStatus, TreatyStage, as_of
 from geodata.worldviews import Worldview
 
