@@ -9,13 +9,12 @@ export and the dashboard load the same Leaflet; the static export then inlines t
 literal `<script>`/`<style>` text (`inline_offline_assets`), which Chromium parses faster.
 
 folium's own templates still call two jQuery idioms (`$(html)[0]` to build popup content and
-`$(document).ready(fn)`); `SHIM_JS` is our few-line stand-in for exactly those.
+`$(document).ready(fn)`); `layers/js/shim.js` is our few-line stand-in for exactly those.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -26,11 +25,12 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 from xstatic.pkg import leaflet as xstatic_leaflet
 
+from layers.script import js_source, to_js
+
 __all__ = [
     "CDN_DEFAULTS",
     "FOCUS_CSS",
     "OfflineAssetError",
-    "SHIM_JS",
     "assert_offline",
     "inline_asset_tags",
     "inline_offline_assets",
@@ -55,34 +55,6 @@ CDN_DEFAULTS: frozenset[str] = frozenset(
     }
 )
 """Names of folium `Map` defaults our maps never use: dropped, not replaced."""
-
-SHIM_JS = """\
-(function () {
-  "use strict";
-  // folium's templates call $(html)[0] (popup content) and $(document).ready(fn).
-  // <template> parsing never runs scripts; escaping the content is the layers' job.
-  if (!window.$) {
-    window.$ = function (arg) {
-      if (typeof arg === "string") {
-        var holder = document.createElement("template");
-        holder.innerHTML = arg.trim();
-        return Array.prototype.slice.call(holder.content.childNodes);
-      }
-      return {ready: function (fn) {
-        if (document.readyState === "loading") {
-          document.addEventListener("DOMContentLoaded", fn);
-        } else {
-          fn();
-        }
-      }};
-    };
-  }
-  // Leaflet derives marker image paths from leaflet.css's location; ours are data: URIs.
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions(ICON_OPTIONS);
-})();
-"""
-"""Our stand-in for the jQuery folium needs, plus Leaflet's default marker images."""
 
 FOCUS_CSS = """\
 /* Chromium rings a clicked SVG path with its bounding box; keep the ring for keyboard users. */
@@ -123,12 +95,13 @@ def _leaflet_css() -> str:
 
 @lru_cache(maxsize=1)
 def _shim_js() -> str:
+    """`layers/js/shim.js` and its call, with Leaflet's marker images as its data."""
     icons = {
         "iconUrl": _image_uri("marker-icon.png"),
         "iconRetinaUrl": _image_uri("marker-icon-2x.png"),
         "shadowUrl": _image_uri("marker-shadow.png"),
     }
-    return SHIM_JS.replace("ICON_OPTIONS", json.dumps(icons, sort_keys=True))
+    return f"{js_source('shim.js')}window.geomapShim({to_js(icons)});\n"
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""The few Leaflet elements the layers are made of, each a small JavaScript template.
+"""The few Leaflet elements the layers are made of, each a call of a function of `layers/js/`.
 
 Why not folium.GeoJson: it embeds its data in every layer that uses it (the world would be
 in the page twice, once per layer), as GeoJSON (three times the work for the browser, see
@@ -6,14 +6,15 @@ in the page twice, once per layer), as GeoJSON (three times the work for the bro
 geometry is embedded once (`ShapeData`) and any number of layers draw it with their own
 styles (`ShapeLayer`); tooltip and popup HTML comes ready-escaped from
 `layers.popups`, and names taken from the geometry are only ever set as DOM text.
-Every value reaches the script through `to_js`, which cannot close the <script> element.
+The functions are defined once per map (`ScriptLibrary`); an element's script only calls one
+with its configuration, and every value reaches it as JSON through `to_js`, which cannot close
+the <script> element.
 Everything is plain Leaflet: no plugin, no network.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,54 +22,29 @@ from typing import Any
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from layers.shapes import SHAPES_JS, Features
+from layers.script import js_source, to_js
+from layers.shapes import Features
 
 __all__ = [
     "MapFrame",
     "MarkerLayer",
     "POPUP_OPTIONS",
     "PolylineLayer",
+    "SCRIPT_FILES",
+    "ScriptLibrary",
     "ShapeData",
     "ShapeLayer",
-    "ShapeScript",
     "css_token",
-    "to_js",
 ]
 
 POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
 """Every popup's own options. Its autoPan padding is the map's (see `MapFrame`): it depends
 on how tall the title is and whether the legend is open."""
 
-_UNSAFE_IN_SCRIPT = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-
 
 def css_token(value: str) -> str:
     """`value` reduced to characters a CSS class name can hold without quoting."""
     return re.sub(r"[^A-Za-z0-9_-]", "", value)
-
-
-def _script_safe(text: str) -> str:
-    """`text` with every character that could end a <script> (or a JS line) escaped.
-
-    One `str.replace` per character: the world's geometry (most of the page) goes through here,
-    and a per-character join cost about 0.1 s of every export.
-    """
-    for char, escaped in _UNSAFE_IN_SCRIPT.items():
-        text = text.replace(char, escaped)
-    return text
-
-
-def to_js(value: Any) -> str:
-    """`value` as a JavaScript literal that is safe inside <script> (and stable: keys sorted)."""
-    return _script_safe(
-        json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    )
 
 
 class _RenderedScript(Element):
@@ -110,8 +86,23 @@ def _json_parse_argument(features: Features) -> str:
     return to_js(features.text)
 
 
-class ShapeScript(_ScriptElement):
-    """`SHAPES_JS`, added to a map once, before any `ShapeLayer` draws."""
+SCRIPT_FILES: tuple[str, ...] = (
+    "shapes.js",
+    "shape_layer.js",
+    "polyline_layer.js",
+    "marker_layer.js",
+    "map_frame.js",
+)
+"""The files of `layers/js/` that define the functions the elements below call."""
+
+
+@functools.cache
+def _library() -> str:
+    return "\n".join(js_source(name) for name in SCRIPT_FILES)
+
+
+class ScriptLibrary(_ScriptElement):
+    """`SCRIPT_FILES`, added to a map once, before any element that calls them."""
 
     _template = Template("""{% macro script(this, kwargs) %}
 {{ this.text }}
@@ -119,8 +110,8 @@ class ShapeScript(_ScriptElement):
 
     def __init__(self) -> None:
         super().__init__()
-        self._name = "geomap_shape_script"
-        self.text = SHAPES_JS
+        self._name = "geomap_scripts"
+        self.text = _library()
 
 
 class ShapeData(_ScriptElement):
@@ -167,54 +158,12 @@ class ShapeLayer(_Configured):
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
-    (function () {
-        var c = {{ this.config }};
-        var parent = {{ this._parent.get_name() }};
-        var clean = function (s) { return String(s).replace(/[^A-Za-z0-9_-]/g, ""); };
-        var draw = function (yielded) { return window.geomapShapes({{ this.data.get_name() }}, {
-            pane: c.pane,
-            interactive: c.interactive,
-            filter: function (f) {
-                var id = f.properties.id;
-                var shown = !c.only || c.only.indexOf(id) >= 0;
-                return shown && (c.yields.indexOf(id) >= 0) === yielded;
-            },
-            style: function (f) {
-                var key = c.categories[f.properties.id] || c.fallback;
-                var s = Object.assign({}, c.styles[key]);
-                s.className = c.cls + " geomap-" + clean(f.properties.id) + " geomap-" + clean(key);
-                if (c.exact || yielded) { s.smoothFactor = 0; }  // yielded: drawn above exactly
-                return s;
-            },
-            onEachFeature: function (f, layer) {
-                var id = f.properties.id, key = c.categories[id] || c.fallback;
-                if (c.tooltips[id]) {
-                    layer.bindTooltip(c.tooltips[id], {sticky: true});
-                } else if (c.labels && c.labels[key]) {
-                    layer.bindTooltip(function () {
-                        var box = document.createElement("div"), name = document.createElement("b");
-                        name.textContent = f.properties.name || id;
-                        box.appendChild(name);
-                        box.appendChild(document.createElement("br"));
-                        box.appendChild(document.createTextNode(c.labels[key]));
-                        return box;
-                    }, {sticky: true});
-                }
-                if (c.popups[id]) { layer.bindPopup(c.popups[id], c.popup); }
-            }
-        }); };
-        draw(false).addTo(parent);
-        {%- if this.yields_to %}
-        // The yielded features come back (built on first need) while the reader has
-        // switched the layer that draws them off in the layer control.
-        var back = null;
-        {{ this._parent._parent.get_name() }}.on("overlayadd overlayremove", function (e) {
-            if (e.layer !== {{ this.yields_to.get_name() }}) { return; }
-            if (e.type === "overlayremove") { parent.addLayer(back || (back = draw(true))); }
-            else if (back) { parent.removeLayer(back); }
-        });
-        {%- endif %}
-    })();
+    window.geomapShapeLayer(
+        {{ this.config }},
+        {{ this.data.get_name() }}, {{ this._parent.get_name() }},
+        {{ this._parent._parent.get_name() }},
+        {% if this.yields_to %}function () { return {{ this.yields_to.get_name() }}; }
+        {%- else %}null{% endif %});
 {% endmacro %}""")
 
     def __init__(
@@ -268,18 +217,9 @@ class PolylineLayer(_Configured):
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
-    (function () {
-        var c = {{ this.config }};
-        c.items.forEach(function (item) {
-            L.polyline(item.latlngs, Object.assign({pane: c.pane, interactive: false}, c.halo))
-                .addTo({{ this._parent.get_name() }});
-            var line = L.polyline(item.latlngs, Object.assign({pane: c.pane}, item.style))
-                .bindTooltip(item.tooltip, {sticky: true})
-                .bindPopup(item.popup, c.popup);
-            line.feature = {type: "Feature", properties: {id: item.id}};  // in its toGeoJSON()
-            line.addTo({{ this._parent.get_name() }});
-        });
-    })();
+    window.geomapPolylineLayer(
+        {{ this.config }},
+        {{ this._parent.get_name() }});
 {% endmacro %}""")
 
     def __init__(
@@ -299,25 +239,9 @@ class MarkerLayer(_Configured):
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
-    (function () {
-        var c = {{ this.config }};
-        var triangle = function (s) {
-            return '<svg width="16" height="16" viewBox="0 0 16 16"><path d="M8 1 L15 14 L1 14 Z" '
-                + 'fill="' + s.fillColor + '" stroke="' + s.color + '" stroke-width="' + s.weight
-                + '"/></svg>';
-        };
-        c.items.forEach(function (item) {
-            var marker = item.shape === "triangle"
-                ? L.marker([item.lat, item.lon], {pane: c.pane, icon: L.divIcon({
-                    className: item.style.className, html: triangle(item.style),
-                    iconSize: [16, 16], iconAnchor: [8, 10]})})
-                : L.circleMarker([item.lat, item.lon], Object.assign({pane: c.pane}, item.style));
-            marker.feature = {type: "Feature", properties: {id: item.id}};  // as toGeoJSON() says
-            if (item.tooltip) { marker.bindTooltip(item.tooltip); }
-            if (item.popup) { marker.bindPopup(item.popup, c.popup); }
-            marker.addTo({{ this._parent.get_name() }});
-        });
-    })();
+    window.geomapMarkerLayer(
+        {{ this.config }},
+        {{ this._parent.get_name() }});
 {% endmacro %}""")
 
     def __init__(self, name: str, items: list[dict[str, Any]], *, pane: str) -> None:
@@ -340,94 +264,9 @@ class MapFrame(_Configured):
     """
 
     _template = Template("""{% macro script(this, kwargs) %}
-    (function () {
-        var c = {{ this.config }}, map = {{ this._parent.get_name() }}, box = map.getContainer();
-        box.style.background = c.background;
-        c.panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
-        var style = document.createElement("style");
-        style.textContent = c.css;
-        document.head.appendChild(style);
-        var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
-        svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
-        svg.setAttribute("aria-hidden", "true");
-        svg.style.position = "absolute";
-        var defs = document.createElementNS(ns, "defs");
-        c.patterns.forEach(function (p) {
-            var pattern = document.createElementNS(ns, "pattern");
-            pattern.setAttribute("id", p.id);
-            pattern.setAttribute("patternUnits", "userSpaceOnUse");
-            pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
-            pattern.setAttribute("patternTransform", "rotate(45)");
-            [[p.background, 8], [p.stripe, 3]].forEach(function (band) {
-                var rect = document.createElementNS(ns, "rect");
-                rect.setAttribute("width", String(band[1])); rect.setAttribute("height", "8");
-                rect.setAttribute("fill", band[0]);
-                pattern.appendChild(rect);
-            });
-            defs.appendChild(pattern);
-        });
-        svg.appendChild(defs);
-        box.appendChild(svg);
-        var title = document.createElement("div");
-        title.id = "geomap-title"; title.className = "geomap-title";
-        title.innerHTML = c.title;
-        box.appendChild(title);
-        var legend = L.control({position: "bottomleft"}), div;
-        legend.onAdd = function () {
-            div = L.DomUtil.create("div", "geomap-legend");
-            div.id = "geomap-legend";
-            div.innerHTML = c.legend;
-            L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.disableScrollPropagation(div);
-            return div;
-        };
-        legend.addTo(map);
-        // Open on screens with room for it; never taller than the space between the zoom
-        // buttons above and the scale bar below, so nothing is cut off or covered.
-        var panel = div.querySelector("details"), body = div.querySelector(".geomap-legend-body");
-        var fit = function () {
-            var size = map.getSize();
-            body.style.maxHeight = Math.max(c.legendFit.min, size.y - c.legendFit.reserved) + "px";
-        };
-        fit();
-        map.on("resize", fit);
-        // The map's size as Leaflet measured it when it was made (reading the box again
-        // here would force a layout of everything added since).
-        if (panel) { panel.open = map.getSize().x >= c.legendFit.openWidth
-                                  && map.getSize().y >= c.legendFit.openHeight; }
-        // Popups pan clear of the title above and of the open legend on the left. The
-        // padding is Leaflet's class default (a page holds one map: export, Streamlit and
-        // notebooks each give it its own frame): a point whose x and y are measured when a
-        // popup reads them, i.e. when one opens, never at load (measuring then forces a
-        // layout), and again only after the title or the legend may have changed size.
-        var clear = null, measure = function () {
-            if (!clear) {
-                var origin = box.getBoundingClientRect();
-                clear = [(panel && panel.open ? div.getBoundingClientRect().right - origin.left : 0)
-                         + c.popupGap,
-                         title.getBoundingClientRect().bottom - origin.top + c.popupGap];
-            }
-            return clear;
-        };
-        L.Popup.mergeOptions({
-            autoPanPaddingTopLeft: {
-                get x() { return measure()[0]; },
-                get y() { return measure()[1]; }
-            },
-            autoPanPaddingBottomRight: [c.popupGap, c.popupGap]});
-        var clearance = function () { clear = null; };
-        map.on("resize", clearance);
-        if (panel) { panel.addEventListener("toggle", clearance); }
-        // A layer switched off in the layer control takes its legend section with it.
-        map.on("overlayadd overlayremove", function (e) {
-            var key = c.legendLayers[e.name];
-            div.querySelectorAll("[data-layer]").forEach(function (section) {
-                if (section.getAttribute("data-layer") === key) {
-                    section.hidden = e.type === "overlayremove";
-                }
-            });
-        });
-    })();
+    window.geomapMapFrame(
+        {{ this.config }},
+        {{ this._parent.get_name() }});
 {% endmacro %}""")
 
     def __init__(

@@ -16,7 +16,7 @@ import xyzservices
 from geodata.display import display_boundaries, display_disputed_lines
 from geodata.snapshot import Snapshot
 from layers.alliances import alliances_layer
-from layers.elements import MapFrame, ShapeData, ShapeScript
+from layers.elements import MapFrame, ScriptLibrary, ShapeData
 from layers.legend import LEGEND_CSS, legend_html, title_html
 from layers.places import places_layer
 from layers.recognition import recognition_layer
@@ -71,6 +71,7 @@ def build_map(
         control_scale=True,
         font_size=FONT_SIZE,
     )
+    m.add_child(ScriptLibrary())  # before every element that calls its functions
     if tiles is not None:
         provider = tile_provider(tiles)
         folium.TileLayer(provider, name=provider.name, overlay=False, control=True).add_to(m)
@@ -105,7 +106,6 @@ def build_map(
         )
     )
     if {"territories", "recognition"} & set(layers):  # the only layers drawing shapes
-        m.add_child(ShapeScript())
         m.add_child(world)
     if "territories" in layers:
         m.add_child(lines)

@@ -16,9 +16,11 @@ import pytest
 
 from layers import assets, export
 from layers.cli import main
+from layers.elements import SCRIPT_FILES
 from layers.export import RANDOM_ID, map_to_html, write_atomic
 from layers.output import TEMP_MARKER
 
+JS_DIR = Path(__file__).parent.parent / "layers" / "js"
 ABKHAZIA = {
     "type": "Feature",
     "properties": {"name": "Abkhazia"},
@@ -254,6 +256,18 @@ def default_page() -> str:
     from geodata.snapshot import as_of
 
     return export.render_html(as_of(DAY, "de-facto"))
+
+
+def test_every_script_of_the_package_reaches_the_page_and_cannot_end_its_tag(
+    default_page: str,
+) -> None:
+    """Each file of layers/js/ is in the library a map carries or is the shim, once each,
+    and none holds `</script` or `<!--` (either would end or derail the inline script)."""
+    files = {p.name: p.read_text(encoding="utf-8") for p in JS_DIR.glob("*.js")}
+    assert sorted(files) == sorted([*SCRIPT_FILES, "shim.js"])
+    for name, text in files.items():
+        assert "</script" not in text.lower() and "<!--" not in text, name
+    assert all(default_page.count(text) == 1 for text in files.values())
 
 
 def test_default_map_renders_identically_twice(default_page: str) -> None:

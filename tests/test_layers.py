@@ -21,7 +21,8 @@ from layers.style import LEGEND_SECTIONS
 
 MINI = Path(__file__).parent / "data" / "mini_record"
 ALLIANCE = {"mini": "rus-abk-alliance", "real": "rus-abk-alliance-2014"}
-CONFIG = re.compile(r"var c = (\{.*?\});\n")
+# Each layer's script calls its function of layers/js/ with its config, a line of JSON.
+CONFIG = re.compile(r"window\.geomap(?:Shape|Polyline|Marker)Layer\(\n\s*(\{.*\}),\n")
 
 
 @cache
@@ -221,7 +222,7 @@ def test_capitals_appear_when_their_state_enters_the_story() -> None:
     assert "baku" not in after  # Azerbaijan is no party to this story
 
 
-FRAME = re.compile(r"var c = (\{.*?\}), map = ")
+FRAME = re.compile(r"window\.geomapMapFrame\(\n\s*(\{.*\}),\n")
 
 
 def test_the_legend_folds_and_follows_the_layers() -> None:

@@ -1,6 +1,6 @@
 """The overrides of other projects' internals hold only for the versions they were written for.
 
-`layers/shapes.py` replaces parts of Leaflet's path machinery, `layers/elements.py` and
+`layers/js/shapes.js` replaces parts of Leaflet's path machinery, `layers/elements.py` and
 `layers/assets.py` lean on branca's element tree, and `app.py` captures streamlit-folium's
 frontend call. pyproject.toml caps these packages; this test fails on any other installed
 version and names what to re-check before the pin is moved.
@@ -15,7 +15,7 @@ import pytest
 WRITTEN_FOR: dict[str, tuple[str, str]] = {
     "xstatic-leaflet": (
         "1.9.3.0",
-        "layers/shapes.py: L.Polyline/L.Polygon internals _project, _projectLatlngs, "
+        "layers/js/shapes.js: L.Polyline/L.Polygon internals _project, _projectLatlngs, "
         "_updateBounds, _clipPoints, _parts, _pxBounds, _rawPxBounds, _bounds, _latlngs, "
         "_renderer, _map and L.Transformation's _a/_b/_c/_d; the browser tests in "
         "tests/test_browser_export.py check them point for point",
