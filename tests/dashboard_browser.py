@@ -58,8 +58,11 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def run_dashboard(app: Path = APP, extra_args: Sequence[str] = ()) -> Iterator[str]:
-    """Starts `streamlit run` on a free loopback port; yields its URL; stops it afterwards.
+def run_dashboard(
+    app: Path = APP, extra_args: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Starts `streamlit run` on a free loopback port (with `env` added to the environment);
+    yields its URL; stops it afterwards.
 
     The server's output goes to a log file next to the test output, so that a failure to
     start can be read rather than guessed.
@@ -92,7 +95,7 @@ def run_dashboard(app: Path = APP, extra_args: Sequence[str] = ()) -> Iterator[s
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     try:
         deadline = time.monotonic() + START_TIMEOUT

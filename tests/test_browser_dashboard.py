@@ -8,6 +8,7 @@ rerun the script. Screenshots go to test-output/screenshots/ for a person to loo
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,4 +148,62 @@ def test_a_bad_link_shows_a_notice_in_the_browser(
     assert page.locator('a[href*="evil.example"]').count() == 0
     assert page.locator('img[src*="host.example"]').count() == 0
     wait_for_map(page)
+    assert dashboard_page.blocked == []
+
+
+# --- text from a record file stays text in every widget that shows it --------------------
+
+HOSTILE = "[x](https://evil.example/t) ![](http://host.example/t.png) <b>bold</b> **strong**"
+MINI_RECORD = Path(__file__).parent / "data" / "mini_record"
+
+
+@pytest.fixture(scope="module")
+def hostile_dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard over a copy of the test record in which a state's name and an event's
+    title hold a Markdown link, a Markdown image (which would fetch), HTML and emphasis."""
+    folder = tmp_path_factory.mktemp("hostile") / "record"
+    shutil.copytree(MINI_RECORD, folder)
+    for name, old in (
+        ("entities.toml", 'name = "Tuvalu"'),
+        ("events.toml", 'title = "Five-day war"'),
+    ):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"the test record changed: {old} not in {name}"
+        path.write_text(text.replace(old, f'{old[:-1]} {HOSTILE}"'), encoding="utf-8")
+    with run_dashboard(env={"GEOMAP_RECORD": str(folder)}) as url:
+        yield url
+
+
+def open_selectbox(page: Any, label: str) -> list[str]:
+    """Opens the select box named `label`; returns the text of its options as drawn."""
+    page.get_by_label(label, exact=False).first.click()
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=30_000)
+    return options.all_inner_texts()
+
+
+def test_record_text_is_plain_text_in_select_boxes_panel_and_events_table(
+    hostile_dashboard_url: str, dashboard_page: OfflinePage
+) -> None:
+    page = dashboard_page.page
+    page.goto(f"{hostile_dashboard_url}/?date=2012-01-01")
+    wait_for_map(page)
+    key_dates = open_selectbox(page, "Jump to a key date")
+    assert any(f"Tuvalu {HOSTILE}" in option for option in key_dates), key_dates
+    page.keyboard.press("Escape")
+    items = open_selectbox(page, "Details for")
+    tuvalu = next(option for option in items if option.startswith("Tuvalu"))
+    assert tuvalu == f"Tuvalu {HOSTILE}", items
+    page.get_by_role("option", name=tuvalu).click()
+    panel = page.locator(".geomap-details[data-item='TUV']")
+    panel.wait_for(timeout=30_000)
+    assert f"Tuvalu {HOSTILE}" in panel.inner_text()
+    events = page.locator('[data-testid="stDataFrame"]', has_text="Five-day war").first
+    events.wait_for(timeout=30_000)
+    assert f"Five-day war {HOSTILE}" in (events.text_content() or "")  # the grid's cell table
+    for frame in page.frames:  # the page and the map's iframe alike
+        assert frame.locator('a[href*="evil.example"]').count() == 0
+        assert frame.locator('img[src*="host.example"]').count() == 0
+        assert frame.locator("b", has_text="bold").count() == 0
     assert dashboard_page.blocked == []
