@@ -118,9 +118,14 @@ def test_the_2010_base_agreements_have_their_ratification_steps() -> None:
     assert "administrative and technical staff" in (treaty("rus-sos-base-2010").note or "")
     assert disputed("treaty:rus-abk-base-2010", "rus-abk-base-president")
     assert disputed("treaty:rus-sos-base-2010", "rus-sos-base-status")
+    duma = disputed("treaty:rus-abk-base-2010", "rus-abk-base-duma")
+    assert duma.chosen.value == "2011-09-22"
+    assert {r.value for r in duma.readings} == {"2011-09-22", "2011-09-23"}
 
 
 def test_vote_counts_the_sources_give() -> None:
+    alliance = steps("rus-abk-alliance-2014")[("ABK", "People's Assembly")]
+    assert alliance.date == date(2014, 12, 22) and alliance.vote == "23 for, 5 against"
     joint = steps("rus-abk-joint-forces-2015")[("ABK", "People's Assembly")]
     assert joint.date == date(2015, 12, 22) and joint.vote == "26 for, 1 against, 2 abstentions"
     for treaty_id in ("rus-abk-friendship-2008", "rus-sos-friendship-2008"):
