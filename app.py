@@ -25,7 +25,7 @@ from streamlit_folium import st_folium
 from dashboard.source import RecordUnavailable, dashboard_record
 from dashboard.view import View, parse_view
 from geodata.details import Details, Fact, details, selectable_items
-from geodata.display import display_boundaries
+from geodata.display import StaleDisplayArtifact, display_boundaries
 from geodata.freshness import stale_facts
 from geodata.model import Event, Record
 from geodata.serialize import recognitions_to_csv, record_to_dict, snapshot_to_dict
@@ -504,14 +504,22 @@ def downloads(view: View, tiles: str | None) -> None:
 # ---- the page ----------------------------------------------------------------------------------
 
 
+def refuse(heading: str, error: Exception) -> None:
+    """Stops the page with our heading and the error's own message as plain text."""
+    st.error(heading, icon="⛔")
+    st.text(str(error))
+    st.stop()
+
+
 def main() -> None:
     st.set_page_config(page_title="geomap: Abkhazia and South Ossetia", layout="wide")
     try:
         record()
-    except RecordUnavailable as error:  # the loader's messages, as plain text
-        st.error("The record cannot be shown.", icon="⛔")
-        st.text(str(error))
-        st.stop()
+        boundary_names()  # reads the display artifact: a stale one is refused, never rebuilt here
+    except RecordUnavailable as error:
+        refuse("The record cannot be shown.", error)
+    except StaleDisplayArtifact as error:
+        refuse("The map's boundary data needs rebuilding.", error)
     if "notices" not in st.session_state:
         st.session_state["notices"] = open_view_from_url()
     view, tiles = sidebar()

@@ -11,7 +11,7 @@ Sections (all by default):
   RSS of the process (imports included on both sides); HTML bytes.
 - `browser`: navigation to every territory path drawn in Chromium, both files (the
   baseline's CDN assets answered from local copies; see `_browser.py`).
-- `fidelity`: `geodata.display.fidelity_report()`.
+- `fidelity`: `geodata.display_build.fidelity_report()`.
 - `dashboard`: warm rerun after a date change (AppTest) and what the map component returns.
 - `server`: `streamlit run` to map drawn in Chromium; reruns counted while panning/zooming.
 - `stills`: the naive print map (`load_boundaries().plot()`, `savefig` PNG at 150 dpi) and
@@ -270,7 +270,7 @@ def _drawn_borders(chromium: Any, path: Path) -> dict[str, dict[int, dict[str, A
 
 def measure_fidelity() -> dict[str, Any]:
     try:
-        from geodata.display import fidelity_report
+        from geodata.display_build import fidelity_report
     except ImportError as error:
         raise Missing(error.name or str(error)) from None
     start = time.perf_counter()

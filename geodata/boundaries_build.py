@@ -47,12 +47,8 @@ from geodata.boundaries import (
     sha256_file,
     write_artifact,
 )
-from geodata.display import (
-    DISPLAY_ARTIFACT,
-    DISPLAY_MANIFEST,
-    derive_display,
-    write_display_artifact,
-)
+from geodata.display import DISPLAY_ARTIFACT, DISPLAY_MANIFEST
+from geodata.display_build import derive_display, write_display_artifact
 
 __all__ = [
     "AREA_REFERENCES",

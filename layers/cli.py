@@ -382,6 +382,7 @@ def _build_data(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from geodata.display import StaleDisplayArtifact
     from layers.output import ExportError, check_writable, write_atomic
 
     if args.format != "html" and (args.layers is not None or args.tiles is not None):
@@ -407,7 +408,7 @@ def _export(args: argparse.Namespace) -> int:
             from layers.export import export_html
 
             size = export_html(snapshot, args.output, args.layers, args.tiles)
-    except ExportError as error:
+    except (ExportError, StaleDisplayArtifact) as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None

@@ -550,3 +550,25 @@ def test_the_dashboard_lists_facts_not_confirmed_for_longer_than_the_limit() -> 
     at.number_input[0].set_value(36_500).run()
     no_errors(at)
     assert len(at.dataframe[-1].value) == 0  # every fact in force has a checked date
+
+
+def test_a_stale_display_artifact_stops_the_page_with_the_command_that_fixes_it(
+    fresh_caches: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import geodata.display
+
+    manifest = json.loads(geodata.display.DISPLAY_MANIFEST.read_text(encoding="utf-8"))
+    manifest["parameters"]["island_decimals"] = -1
+    stale = tmp_path / "DISPLAY.json"
+    stale.write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(geodata.display, "DISPLAY_MANIFEST", stale)
+    geodata.display._display.cache_clear()
+    try:
+        at = open_app()
+        no_errors(at)
+        assert at.error and not at.get("component_instance")
+        (shown,) = [t.value for t in at.text]
+        assert "`geomap build-data`" in shown
+    finally:
+        monkeypatch.undo()
+        geodata.display._display.cache_clear()

@@ -1,13 +1,16 @@
 """The display geometry: small, valid, a coverage, and precise where the reader looks.
 
 These read the committed artifact (milliseconds); deriving it again is the
-build's job (`python -m geodata.display`), checked here only through the
+build's job (`geomap build-data`, `geodata.display_build`), checked here only through the
 manifest that ties it to the boundary artifact.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -18,11 +21,12 @@ from geodata.boundaries import load_boundaries, load_manifest
 from geodata.display import (
     CAUCASUS_IDS,
     DISPLAY_MANIFEST,
+    StaleDisplayArtifact,
     display_boundaries,
     display_disputed_lines,
     display_parameters,
-    fidelity_report,
 )
+from geodata.display_build import fidelity_report
 
 #: What the world may weigh as compact GeoJSON: even embedded that way, a page stays under 1.5 MB.
 GEOJSON_BUDGET_BYTES = 900_000
@@ -102,3 +106,48 @@ def test_disputed_lines_lie_on_the_displayed_borders(display: gpd.GeoDataFrame) 
         assert shapely.covers(shapely.boundary(by_id[right]), line), line_id
         line_vertices = set(map(tuple, shapely.get_coordinates(line)))
         assert line_vertices <= set(map(tuple, shapely.get_coordinates(by_id[left]))), line_id
+
+
+@pytest.fixture
+def stale_manifest(tmp_path: Path) -> Path:
+    """A copy of DISPLAY.json that claims another boundary artifact."""
+    manifest = json.loads(DISPLAY_MANIFEST.read_text(encoding="utf-8"))
+    manifest["derived_from"]["sha256"] = "0" * 64
+    stale = tmp_path / "DISPLAY.json"
+    stale.write_text(json.dumps(manifest), encoding="utf-8")
+    return stale
+
+
+def test_a_stale_display_artifact_is_refused_never_rebuilt_at_run_time(
+    stale_manifest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geodata.display
+
+    monkeypatch.setattr(geodata.display, "DISPLAY_MANIFEST", stale_manifest)
+    geodata.display._display.cache_clear()
+    try:
+        with pytest.raises(StaleDisplayArtifact, match="`geomap build-data`"):
+            display_boundaries()
+    finally:
+        monkeypatch.undo()
+        geodata.display._display.cache_clear()
+    assert len(display_boundaries()) > 200  # the committed artifact is current
+
+
+def test_export_with_a_stale_display_artifact_says_which_command_fixes_it(
+    stale_manifest: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "map.html"
+    program = (
+        "import sys; from pathlib import Path; import geodata.display as display; "
+        f"display.DISPLAY_MANIFEST = Path({str(stale_manifest)!r}); "
+        "from layers.cli import main; "
+        f"sys.exit(main(['export', '--as-of', '2015-01-23', '-o', {str(output)!r}]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("geomap export: ") and "`geomap build-data`" in line
+    assert not output.exists() and list(tmp_path.iterdir()) == [stale_manifest]
