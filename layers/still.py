@@ -36,10 +36,11 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from geodata.display import display_boundaries, display_disputed_lines
-from geodata.snapshot import Snapshot, StanceKind, TreatyStage
+from geodata.snapshot import Snapshot, StanceKind
 from layers.arcs import BEND, arc
 from layers.labels import Dot, PlacedLabel, label_requests, place_labels
 from layers.legend import ATTRIBUTION, legend_sections, title_parts
+from layers.story import story_bounds
 from layers.style import (
     BORDERS,
     LAND_OUTLINE,
@@ -61,7 +62,6 @@ FORMATS = ("svg", "png", "pdf")
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 EXTENTS = ("story", "caucasus", "world")
 CAUCASUS = (36.0, 39.5, 50.5, 46.0)
-STORY_PLACES = ("moscow", "sukhumi", "tskhinvali", "tbilisi")
 LEGEND_WIDTH = 0.27
 """Share of the canvas width given to the legend panel."""
 HEADER, FOOTER = 46.0, 30.0
@@ -79,7 +79,7 @@ class Frame:
 
 
 def frame_for(snapshot: Snapshot, extent: str | tuple[float, float, float, float]) -> Frame:
-    """`story` (every treaty party and the territories in view), `caucasus`, `world`, or a
+    """`story` (the day's story, as `layers.story` frames it), `caucasus`, `world`, or a
     (west, south, east, north) box; regional frames in a Lambert conformal conic centred
     on them, the world in Equal Earth."""
     if extent == "world":
@@ -87,7 +87,7 @@ def frame_for(snapshot: Snapshot, extent: str | tuple[float, float, float, float
     if extent == "caucasus":
         bounds = CAUCASUS
     elif extent == "story":
-        bounds = _story_bounds(snapshot)
+        bounds = _story_frame_bounds(snapshot)
     else:
         bounds = tuple(float(v) for v in extent)  # type: ignore[assignment]
         if bounds[2] - bounds[0] > 120:
@@ -99,19 +99,19 @@ def frame_for(snapshot: Snapshot, extent: str | tuple[float, float, float, float
     return Frame(proj, f"Lambert conformal conic centred on {lat0:.1f}°N {lon0:.1f}°E", bounds)
 
 
-def _story_bounds(snapshot: Snapshot) -> tuple[float, float, float, float]:
-    places = snapshot.record.places
-    ids = set(STORY_PLACES)
-    for state in snapshot.treaties:
-        if state.stage is not TreatyStage.ENDED:
-            for party in state.treaty.parties:
-                capital = snapshot.record.entities[party].capital
-                if capital:
-                    ids.add(capital)
-    points = [(places[i].lon, places[i].lat) for i in sorted(ids) if i in places]
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    pad_x, pad_y = (max(lons) - min(lons)) * 0.15 + 1, (max(lats) - min(lats)) * 0.1 + 1
-    return (min(lons) - pad_x, min(lats) - pad_y, max(lons) + pad_x, max(lats) + pad_y)
+def _story_frame_bounds(snapshot: Snapshot) -> tuple[float, float, float, float]:
+    """`layers.story`'s box around the day's story, padded so nothing sits on the edge."""
+    shapes = _display_shapes()
+    west, south, east, north = story_bounds(
+        snapshot, lambda fid: shapes[fid].bounds if fid in shapes else None
+    )
+    pad_x, pad_y = (east - west) * 0.15 + 1, (north - south) * 0.1 + 1
+    return (west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+
+
+def _display_shapes() -> dict[str, BaseGeometry]:
+    world = display_boundaries()
+    return dict(zip(world["id"], world.geometry, strict=True))
 
 
 @dataclass

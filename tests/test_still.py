@@ -134,7 +134,7 @@ def test_labels_never_overlap_nor_cover_other_dots(day: date, extent: str) -> No
         for label in result.labels:
             if label.key != dot.key:
                 assert not shapely.box(*label.box).intersects(disc), (label.key, dot.key)
-    names = {label.lines[0] for label in result.labels}
+    names = {" ".join(label.lines) for label in result.labels}
     assert {"Abkhazia", "South Ossetia", "GEORGIA", "RUSSIA"} <= names
 
 
@@ -169,3 +169,29 @@ def test_geomap_export_refuses_bad_still_options(tmp_path, capsys, flag, value, 
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("day, parties", [(date(2008, 8, 1), set()), (date(2015, 1, 23), {"RUS"})])
+def test_story_frame_holds_the_days_story_only(day: date, parties: set[str]) -> None:
+    """Before Russia's treaties (17 September 2008) the story is Georgia and its two
+    territories, so Moscow is out of frame; once Russia is a treaty party it is in."""
+    result = still(day, "png")
+    snapshot = as_of(day)
+    x0, y0, x1, y1 = result.map_box
+
+    def in_view(lon: float, lat: float) -> bool:
+        x, y = result.to_map(np.array([lon]), np.array([lat]))  # type: ignore[operator]
+        return x0 <= float(x[0]) <= x1 and y0 <= float(y[0]) <= y1
+
+    places = snapshot.record.places
+    georgia = dict(zip(display_boundaries()["id"], display_boundaries().geometry, strict=True))
+    west, south, east, north = georgia["GEO"].bounds
+    for lon, lat in ((west, south), (west, north), (east, south), (east, north)):
+        assert in_view(lon, lat), "Georgia's whole outline is in the frame"
+    for place in ("sukhumi", "tskhinvali", "tbilisi"):
+        assert in_view(places[place].lon, places[place].lat), place
+    moscow = places["moscow"]
+    assert in_view(moscow.lon, moscow.lat) is ("RUS" in parties)
+    from layers.story import story_parts
+
+    assert set(story_parts(snapshot)[1]) == parties
