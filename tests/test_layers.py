@@ -257,5 +257,5 @@ def test_every_clickable_item_carries_an_id_that_names_it() -> None:
     ids = {item["id"] for item in items}
     assert {"RUS+ABK", "ABK+SOS", "sukhumi", "moscow", "NRU"} <= ids
     page = render("real", "2015-01-23")
-    assert 'line.feature = {type: "Feature", properties: {id: item.id}}' in page
-    assert 'marker.feature = {type: "Feature", properties: {id: item.id}}' in page
+    assert 'line.feature = { type: "Feature", properties: { id: item.id } }' in page
+    assert 'marker.feature = { type: "Feature", properties: { id: item.id } }' in page

@@ -1,26 +1,35 @@
 // geomapMapFrame(c, map): what layers/elements.py's MapFrame sets up on `map`: background,
 // panes, hatch patterns, stylesheet, title and legend, from the config `c`.
-window.geomapMapFrame = function (c, map) {
-    var box = map.getContainer();
+window.geomapMapFrame = (c, map) => {
+    const box = map.getContainer();
     box.style.background = c.background;
-    c.panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
-    var style = document.createElement("style");
+    c.panes.forEach((p) => {
+        map.createPane(p[0]).style.zIndex = p[1];
+    });
+    const style = document.createElement("style");
     style.textContent = c.css;
     document.head.appendChild(style);
-    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+    const ns = "http://www.w3.org/2000/svg",
+        svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "0");
+    svg.setAttribute("height", "0");
     svg.setAttribute("aria-hidden", "true");
     svg.style.position = "absolute";
-    var defs = document.createElementNS(ns, "defs");
-    c.patterns.forEach(function (p) {
-        var pattern = document.createElementNS(ns, "pattern");
+    const defs = document.createElementNS(ns, "defs");
+    c.patterns.forEach((p) => {
+        const pattern = document.createElementNS(ns, "pattern");
         pattern.setAttribute("id", p.id);
         pattern.setAttribute("patternUnits", "userSpaceOnUse");
-        pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
+        pattern.setAttribute("width", "8");
+        pattern.setAttribute("height", "8");
         pattern.setAttribute("patternTransform", "rotate(45)");
-        [[p.background, 8], [p.stripe, 3]].forEach(function (band) {
-            var rect = document.createElementNS(ns, "rect");
-            rect.setAttribute("width", String(band[1])); rect.setAttribute("height", "8");
+        [
+            [p.background, 8],
+            [p.stripe, 3],
+        ].forEach((band) => {
+            const rect = document.createElementNS(ns, "rect");
+            rect.setAttribute("width", String(band[1]));
+            rect.setAttribute("height", "8");
             rect.setAttribute("fill", band[0]);
             pattern.appendChild(rect);
         });
@@ -28,12 +37,14 @@ window.geomapMapFrame = function (c, map) {
     });
     svg.appendChild(defs);
     box.appendChild(svg);
-    var title = document.createElement("div");
-    title.id = "geomap-title"; title.className = "geomap-title";
+    const title = document.createElement("div");
+    title.id = "geomap-title";
+    title.className = "geomap-title";
     title.innerHTML = c.title;
     box.appendChild(title);
-    var legend = L.control({position: "bottomleft"}), div;
-    legend.onAdd = function () {
+    const legend = L.control({ position: "bottomleft" });
+    let div;
+    legend.onAdd = () => {
         div = L.DomUtil.create("div", "geomap-legend");
         div.id = "geomap-legend";
         div.innerHTML = c.legend;
@@ -44,44 +55,59 @@ window.geomapMapFrame = function (c, map) {
     legend.addTo(map);
     // Open on screens with room for it; never taller than the space between the zoom
     // buttons above and the scale bar below, so nothing is cut off or covered.
-    var panel = div.querySelector("details"), body = div.querySelector(".geomap-legend-body");
-    var fit = function () {
-        var size = map.getSize();
-        body.style.maxHeight = Math.max(c.legendFit.min, size.y - c.legendFit.reserved) + "px";
+    const panel = div.querySelector("details"),
+        body = div.querySelector(".geomap-legend-body");
+    const fit = () => {
+        const size = map.getSize();
+        body.style.maxHeight = `${Math.max(c.legendFit.min, size.y - c.legendFit.reserved)}px`;
     };
     fit();
     map.on("resize", fit);
     // The map's size as Leaflet measured it when it was made (reading the box again
     // here would force a layout of everything added since).
-    if (panel) { panel.open = map.getSize().x >= c.legendFit.openWidth
-                              && map.getSize().y >= c.legendFit.openHeight; }
+    if (panel) {
+        panel.open =
+            map.getSize().x >= c.legendFit.openWidth && map.getSize().y >= c.legendFit.openHeight;
+    }
     // Popups pan clear of the title above and of the open legend on the left. The
     // padding is Leaflet's class default (a page holds one map: export, Streamlit and
     // notebooks each give it its own frame): a point whose x and y are measured when a
     // popup reads them, i.e. when one opens, never at load (measuring then forces a
     // layout), and again only after the title or the legend may have changed size.
-    var clear = null, measure = function () {
+    let clear = null;
+    const measure = () => {
         if (!clear) {
-            var origin = box.getBoundingClientRect();
-            clear = [(panel && panel.open ? div.getBoundingClientRect().right - origin.left : 0)
-                     + c.popupGap,
-                     title.getBoundingClientRect().bottom - origin.top + c.popupGap];
+            const origin = box.getBoundingClientRect();
+            const legendRight = panel?.open ? div.getBoundingClientRect().right - origin.left : 0;
+            clear = [
+                legendRight + c.popupGap,
+                title.getBoundingClientRect().bottom - origin.top + c.popupGap,
+            ];
         }
         return clear;
     };
     L.Popup.mergeOptions({
         autoPanPaddingTopLeft: {
-            get x() { return measure()[0]; },
-            get y() { return measure()[1]; }
+            get x() {
+                return measure()[0];
+            },
+            get y() {
+                return measure()[1];
+            },
         },
-        autoPanPaddingBottomRight: [c.popupGap, c.popupGap]});
-    var clearance = function () { clear = null; };
+        autoPanPaddingBottomRight: [c.popupGap, c.popupGap],
+    });
+    const clearance = () => {
+        clear = null;
+    };
     map.on("resize", clearance);
-    if (panel) { panel.addEventListener("toggle", clearance); }
+    if (panel) {
+        panel.addEventListener("toggle", clearance);
+    }
     // A layer switched off in the layer control takes its legend section with it.
-    map.on("overlayadd overlayremove", function (e) {
-        var key = c.legendLayers[e.name];
-        div.querySelectorAll("[data-layer]").forEach(function (section) {
+    map.on("overlayadd overlayremove", (e) => {
+        const key = c.legendLayers[e.name];
+        div.querySelectorAll("[data-layer]").forEach((section) => {
             if (section.getAttribute("data-layer") === key) {
                 section.hidden = e.type === "overlayremove";
             }
