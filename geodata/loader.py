@@ -18,163 +18,24 @@ from typing import Any
 
 from geodata.model import (
     Dispute,
-    Entity,
-    Event,
-    Mission,
-    Place,
     Ratification,
     Reading,
-    Recognition,
     Record,
     Treaty,
 )
-from geodata.validation import FieldSpec, Problem, RecordError, RowReader, toml_error_line
+from geodata.schema import TABLE_BY_NAME, TABLES, Table
+from geodata.validation import Problem, RecordError, RowReader, toml_error_line
 
 __all__ = ["RECORD_DIR", "RecordError", "default_record", "load_record"]
 
 RECORD_DIR = Path(__file__).parent / "record"
-
-S = FieldSpec
-_OPTIONAL_NOTE = S("str", required=False)
-_CHECKED = S("date", required=False)
-_ENTITY_SPECS = {
-    "id": S("entity"),
-    "name": S("str"),
-    "kind": S("str", choices=("state", "territory")),
-    "un_member": S("bool"),
-    "sources": S("sources"),
-    "iso3": S("entity", required=False),
-    "parent": S("entity", required=False),
-    "declared": S("date", required=False),
-    "ceased": S("date", required=False),
-    "capital": S("place", required=False),
-    "boundary": S("entity", required=False),
-    "un_member_since": S("date", required=False),
-    "note": _OPTIONAL_NOTE,
-}
-_RECOGNITION_SPECS = {
-    "id": S("id"),
-    "by": S("entity"),
-    "of": S("entity"),
-    "since": S("date"),
-    "sources": S("sources"),
-    "withdrawn": S("date", required=False),
-    "withdrawal_sources": S("sources", required=False),
-    "checked": _CHECKED,
-    "note": _OPTIONAL_NOTE,
-}
-_TREATY_SPECS = {
-    "id": S("id"),
-    "name": S("str"),
-    "short_name": S("str"),
-    "parties": S("entities"),
-    "signed": S("date"),
-    "obligations": S("obligations"),
-    "sources": S("sources"),
-    "signed_at": S("place", required=False),
-    "in_force": S("date", required=False),
-    "ended": S("date", required=False),
-    "checked": _CHECKED,
-    "note": _OPTIONAL_NOTE,
-}
-_RATIFICATION_SPECS = {
-    "by": S("entity"),
-    "body": S("str"),
-    "date": S("date"),
-    "sources": S("sources"),
-    "vote": S("str", required=False),
-    "note": _OPTIONAL_NOTE,
-}
-_PLACE_SPECS = {
-    "id": S("id"),
-    "name": S("str"),
-    "kind": S("str", choices=("capital", "military_base", "city")),
-    "entity": S("entity"),
-    "lat": S("latitude"),
-    "lon": S("longitude"),
-    "sources": S("sources"),
-    "operator": S("entity", required=False),
-    "unit": S("str", required=False),
-    "opened": S("date", required=False),
-    "closed": S("date", required=False),
-    "checked": _CHECKED,
-    "note": _OPTIONAL_NOTE,
-}
-_MISSION_SPECS = {
-    "id": S("id"),
-    "name": S("str"),
-    "kind": S("str", choices=("peacekeeping", "observer")),
-    "mandated_by": S("str"),
-    "area": S("entities"),
-    "start": S("date"),
-    "sources": S("sources"),
-    "contributors": S("entities", required=False),
-    "end": S("date", required=False),
-    "checked": _CHECKED,
-    "note": _OPTIONAL_NOTE,
-}
-_EVENT_KINDS = (
-    "war",
-    "recognition",
-    "withdrawal",
-    "treaty",
-    "ratification",
-    "protest",
-    "mission",
-    "declaration",
-    "election",
-    "other",
-)
-_EVENT_SPECS = {
-    "id": S("id"),
-    "date": S("date"),
-    "title": S("str"),
-    "kind": S("str", choices=_EVENT_KINDS),
-    "entities": S("entities"),
-    "sources": S("sources"),
-    "end": S("date", required=False),
-    "place": S("place", required=False),
-    "note": _OPTIONAL_NOTE,
-}
-_DISPUTE_SPECS = {
-    "id": S("id"),
-    "subject": S("str"),
-    "field": S("str"),
-    "question": S("str"),
-    "map_uses": S("id"),
-    "why": S("str"),
-}
-_READING_SPECS = {"id": S("id"), "value": S("str"), "summary": S("str"), "sources": S("sources")}
-
-
-@dataclass(frozen=True)
-class _Table:
-    """One facts file: its table name, its row specs and the dataclass a row becomes."""
-
-    file: str
-    name: str
-    specs: dict[str, FieldSpec]
-    model: type
-    nested: tuple[str, ...] = ()
-
-
-_TABLES = (
-    _Table("entities.toml", "entity", _ENTITY_SPECS, Entity),
-    _Table("places.toml", "place", _PLACE_SPECS, Place),
-    _Table("recognitions.toml", "recognition", _RECOGNITION_SPECS, Recognition),
-    _Table("treaties.toml", "treaty", _TREATY_SPECS, Treaty, nested=("ratification",)),
-    _Table("missions.toml", "mission", _MISSION_SPECS, Mission),
-    _Table("events.toml", "event", _EVENT_SPECS, Event),
-    _Table("disputes.toml", "dispute", _DISPUTE_SPECS, Dispute, nested=("reading",)),
-)
-_TABLE_BY_NAME = {t.name: t for t in _TABLES}
 
 
 @dataclass
 class _Loaded:
     """A parsed row with where it came from, kept until the cross-checks are done."""
 
-    table: _Table
+    table: Table
     reader: RowReader
     index: int
     values: dict[str, Any]
@@ -212,11 +73,11 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
                     "record folder",
                     None,
                     what,
-                    f"point to the folder that holds {', '.join(t.file for t in _TABLES)}",
+                    f"point to the folder that holds {', '.join(t.file for t in TABLES)}",
                 )
             ]
         )
-    for table in _TABLES:
+    for table in TABLES:
         path = directory / table.file
         if not path.exists():
             unreadable.append(
@@ -237,7 +98,7 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
             continue
         rows[table.name], declared[table.name] = _read_file(path, text, table, problems)
     if chosen is not None:
-        known = {(directory / t.file).resolve() for t in _TABLES}
+        known = {(directory / t.file).resolve() for t in TABLES}
         for path in chosen - known:
             problems.append(
                 Problem(
@@ -246,7 +107,7 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
                     path.name,
                     None,
                     "is not a facts file of the record",
-                    f"name one of: {', '.join(t.file for t in _TABLES)}",
+                    f"name one of: {', '.join(t.file for t in TABLES)}",
                 )
             )
     _check_ids_unique(rows)
@@ -269,7 +130,7 @@ def load_record(directory: Path = RECORD_DIR, files: Sequence[Path] | None = Non
                 "could not be read, so references into it were not checked",
                 f"run `geomap validate {directory / t.file}` and correct it",
             )
-            for t in _TABLES
+            for t in TABLES
             if declared.get(t.name) is None
             and (directory / t.file).resolve() not in chosen
             and all(u.file != directory / t.file for u in unreadable)
@@ -287,7 +148,7 @@ def default_record() -> Record:
     return load_record()
 
 
-def _read_text(path: Path, table: _Table, problems: list[Problem]) -> str | None:
+def _read_text(path: Path, table: Table, problems: list[Problem]) -> str | None:
     """The file's text, or None with one problem saying why it cannot be read."""
     try:
         data = path.read_bytes()
@@ -331,7 +192,7 @@ def _read_text(path: Path, table: _Table, problems: list[Problem]) -> str | None
 
 
 def _read_file(
-    path: Path, text: str, table: _Table, problems: list[Problem]
+    path: Path, text: str, table: Table, problems: list[Problem]
 ) -> tuple[list[_Loaded], set[str] | None]:
     """The rows that parsed, and every id the file declares (None if it could not be read).
 
@@ -399,9 +260,9 @@ def _read_file(
 
 
 def _read_nested(
-    reader: RowReader, table: _Table, index: int, child: str, raw: Any
+    reader: RowReader, table: Table, index: int, child: str, raw: Any
 ) -> list[dict[str, Any]]:
-    specs = _RATIFICATION_SPECS if child == "ratification" else _READING_SPECS
+    specs = table.nested[child].specs
     path = f"{table.name}/{index}/{child}"
     if not isinstance(raw, list):
         reader.report(
@@ -661,7 +522,7 @@ def _check_disputes(rows: dict[str, list[_Loaded]], declared: dict[str, set[str]
     ids = {name: {row.values["id"]: row for row in loaded} for name, loaded in rows.items()}
     for row in rows["dispute"]:
         kind, _, row_id = row.values["subject"].partition(":")
-        table = _TABLE_BY_NAME.get(kind)
+        table = TABLE_BY_NAME.get(kind)
         if table is not None and (
             (known := declared.get(kind)) is None or (row_id in known and row_id not in ids[kind])
         ):
@@ -707,7 +568,7 @@ def _check_disputes(rows: dict[str, list[_Loaded]], declared: dict[str, set[str]
 
 def _build(rows: dict[str, list[_Loaded]]) -> Record:
     def make(name: str) -> list[Any]:
-        return [_instantiate(_TABLE_BY_NAME[name].model, row.values) for row in rows[name]]
+        return [_instantiate(TABLE_BY_NAME[name].model, row.values) for row in rows[name]]
 
     treaties = []
     for row in rows["treaty"]:

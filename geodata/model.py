@@ -14,10 +14,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 _Date = date  # for fields declared after one named `date`
 
+
+def fact(
+    kind: str,
+    doc: str = "",
+    *,
+    optional: bool = False,
+    choices: tuple[str, ...] = (),
+    default: Any = None,
+) -> Any:
+    """A field of a facts file, declared once: the loader validates it by `kind` (a parser of
+    `geodata.validation`), and `geodata.schema` writes SCHEMA.md from `doc`."""
+    metadata = {"kind": kind, "required": not optional, "choices": choices, "doc": doc}
+    return field(default=default, metadata=metadata) if optional else field(metadata=metadata)
+
+
 __all__ = [
+    "EVENT_KINDS",
     "Dispute",
     "Entity",
     "Event",
@@ -30,6 +47,7 @@ __all__ = [
     "Record",
     "Source",
     "Treaty",
+    "fact",
 ]
 
 
@@ -82,19 +100,47 @@ class Source:
 class Entity:
     """A state or a contested territory, with the id the record and the boundaries share."""
 
-    id: str
-    name: str
-    kind: str  # "state" or "territory"
-    un_member: bool
-    sources: tuple[Source, ...]
-    iso3: str | None = None
-    parent: str | None = None
-    declared: date | None = None
-    ceased: date | None = None
-    capital: str | None = None
-    boundary: str | None = None
-    un_member_since: date | None = None
-    note: str | None = None
+    id: str = fact(
+        "entity",
+        "ISO 3166-1 alpha-3 where one exists (`RUS`, `GEO`, `NIC`); else a short upper-case "
+        "code: `ABK` Abkhazia, `SOS` South Ossetia, `PMR` Transnistria, `ART` Artsakh, `DPR`, "
+        "`LPR`",
+    )
+    name: str = fact("str", 'English, as commonly written ("Russia", "Abkhazia")')
+    kind: str = fact(
+        "str",
+        "`state` (UN member or observer) or `territory` (contested, partially or un-recognised)",
+        choices=("state", "territory"),
+    )
+    un_member: bool = fact("bool")
+    sources: tuple[Source, ...] = fact("sources")
+    iso3: str | None = fact(
+        "entity", "ISO 3166-1 alpha-3; omitted where none exists", optional=True
+    )
+    parent: str | None = fact(
+        "entity",
+        "for territories: the entity that claims it under international law (`GEO`)",
+        optional=True,
+    )
+    declared: date | None = fact(
+        "date", "for territories: declaration of independence", optional=True
+    )
+    ceased: date | None = fact(
+        "date", "for territories that ceased to exist (Artsakh 2024-01-01)", optional=True
+    )
+    capital: str | None = fact("place", "a place id from places.toml", optional=True)
+    boundary: str | None = fact(
+        "entity", "the feature id in the boundary artifact (default: id)", optional=True
+    )
+    un_member_since: date | None = fact(
+        "date",
+        "required when `un_member` is true: the date of admission from the UN's list of Member "
+        "States (cited in `sources`); a continuator gives its predecessor's (Russia: the USSR's "
+        "1945-10-24, continued since 1991-12-24). The snapshot calls a state a UN member only "
+        "from this day",
+        optional=True,
+    )
+    note: str | None = fact("str", "our own words", optional=True)
 
     @property
     def boundary_id(self) -> str:
@@ -115,15 +161,25 @@ class Entity:
 class Recognition:
     """`by` recognises `of` from `since` until `withdrawn` (exclusive), if ever."""
 
-    id: str
-    by: str
-    of: str
-    since: date
-    sources: tuple[Source, ...]
-    withdrawn: date | None = None
-    withdrawal_sources: tuple[Source, ...] = ()
-    checked: date | None = None
-    note: str | None = None
+    id: str = fact("id", "e.g. `nic-abk`")
+    by: str = fact("entity", "entity id of the recognising party")
+    of: str = fact("entity", "entity id recognised (`ABK`, `SOS`, ...)")
+    since: date = fact(
+        "date",
+        "the date recognition took effect (the decree, note or announcement date; say which "
+        "in `note`)",
+    )
+    sources: tuple[Source, ...] = fact("sources")
+    withdrawn: date | None = fact("date", "the day the recognition ended", optional=True)
+    withdrawal_sources: tuple[Source, ...] = fact(
+        "sources", "required when `withdrawn` is set", optional=True, default=()
+    )
+    checked: date | None = fact(
+        "date",
+        "last day a cited source confirms the recognition (or its withdrawal) still held",
+        optional=True,
+    )
+    note: str | None = fact("str", "our own words", optional=True)
 
     def active_on(self, day: date) -> bool:
         return self.since <= day and (self.withdrawn is None or day < self.withdrawn)
@@ -133,46 +189,63 @@ class Recognition:
 class Ratification:
     """One body's step in ratifying a treaty (a parliament's vote, a president's signature)."""
 
-    by: str
-    body: str
-    date: date
-    sources: tuple[Source, ...]
-    vote: str | None = None
-    note: str | None = None
+    by: str = fact("entity", "entity id of the ratifying party")
+    body: str = fact(
+        "str",
+        'e.g. "State Duma", "Federation Council", "President (signed the law)", '
+        '"People\'s Assembly"',
+    )
+    date: date = fact("date", "the day of this step")
+    sources: tuple[Source, ...] = fact("sources")
+    vote: str | None = fact("str", 'e.g. "439 for, 1 against"', optional=True)
+    note: str | None = fact("str", "our own words", optional=True)
 
 
 @dataclass(frozen=True)
 class Treaty:
-    id: str
-    name: str
-    short_name: str
-    parties: tuple[str, ...]
-    signed: date
-    obligations: tuple[Obligation, ...]
-    sources: tuple[Source, ...]
-    signed_at: str | None = None
-    in_force: date | None = None
-    ended: date | None = None
-    ratifications: tuple[Ratification, ...] = ()
-    checked: date | None = None
-    note: str | None = None
+    id: str = fact("id", "e.g. `rus-abk-alliance-2014`")
+    name: str = fact("str", "the full official English title")
+    short_name: str = fact("str", "the name maps show")
+    parties: tuple[str, ...] = fact("entities", "entity ids")
+    signed: date = fact("date")
+    obligations: tuple[Obligation, ...] = fact(
+        "obligations",
+        "what the treaty binds its parties to, from: " + ", ".join(f"`{o}`" for o in Obligation),
+    )
+    sources: tuple[Source, ...] = fact("sources")
+    signed_at: str | None = fact("place", "place id", optional=True)
+    in_force: date | None = fact("date", "entry into force", optional=True)
+    ended: date | None = fact("date", optional=True)
+    ratifications: tuple[Ratification, ...] = fact(
+        "ratification", "the `[[treaty.ratification]]` rows below", optional=True, default=()
+    )
+    checked: date | None = fact(
+        "date", "last day a cited source confirms the treaty's stage still held", optional=True
+    )
+    note: str | None = fact("str", "our own words", optional=True)
 
 
 @dataclass(frozen=True)
 class Place:
-    id: str
-    name: str
-    kind: str  # "capital", "military_base", "city"
-    entity: str
-    lat: float
-    lon: float
-    sources: tuple[Source, ...]
-    operator: str | None = None
-    unit: str | None = None
-    opened: date | None = None
-    closed: date | None = None
-    checked: date | None = None
-    note: str | None = None
+    id: str = fact("id")
+    name: str = fact("str")
+    kind: str = fact("str", choices=("capital", "military_base", "city"))
+    entity: str = fact("entity", "entity id whose place it is")
+    lat: float = fact(
+        "latitude",
+        "WGS 84, decimal degrees, finite, in range; the place must lie in or within 50 km of "
+        "its entity's boundary where the boundary artifact has one",
+    )
+    lon: float = fact("longitude", "WGS 84, decimal degrees")
+    sources: tuple[Source, ...] = fact("sources")
+    operator: str | None = fact("entity", "for bases: entity id", optional=True)
+    unit: str | None = fact("str", optional=True)
+    opened: date | None = fact("date", optional=True)
+    closed: date | None = fact("date", optional=True)
+    checked: date | None = fact(
+        "date", "last day a cited source confirms the place is still in use", optional=True
+    )
+    note: str | None = fact("str", "our own words", optional=True)
 
     def active_on(self, day: date) -> bool:
         if self.opened and day < self.opened:
@@ -182,56 +255,72 @@ class Place:
 
 @dataclass(frozen=True)
 class Mission:
-    id: str
-    name: str
-    kind: str  # "peacekeeping" or "observer"
-    mandated_by: str
-    area: tuple[str, ...]
-    start: date
-    sources: tuple[Source, ...]
-    contributors: tuple[str, ...] = ()
-    end: date | None = None
-    checked: date | None = None
-    note: str | None = None
+    id: str = fact("id")
+    name: str = fact("str")
+    kind: str = fact("str", choices=("peacekeeping", "observer"))
+    mandated_by: str = fact("str", 'e.g. "CIS", "UN Security Council", "EU Council"')
+    area: tuple[str, ...] = fact("entities", "entity ids")
+    start: date = fact("date")
+    sources: tuple[Source, ...] = fact("sources")
+    contributors: tuple[str, ...] = fact("entities", "entity ids", optional=True, default=())
+    end: date | None = fact("date", optional=True)
+    checked: date | None = fact(
+        "date", "last day a cited source confirms the mission still deployed", optional=True
+    )
+    note: str | None = fact("str", "our own words", optional=True)
 
     def active_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
 
 
+EVENT_KINDS = (
+    "war",
+    "recognition",
+    "withdrawal",
+    "treaty",
+    "ratification",
+    "protest",
+    "mission",
+    "declaration",
+    "election",
+    "other",
+)
+
+
 @dataclass(frozen=True)
 class Event:
-    id: str
-    date: date
-    title: str
-    kind: str
-    entities: tuple[str, ...]
-    sources: tuple[Source, ...]
-    end: _Date | None = None  # `date` here would be the field above, not the type
-    place: str | None = None
-    note: str | None = None
+    id: str = fact("id")
+    date: date = fact("date", "the day it happened, or its first day")
+    title: str = fact("str", "short, our words")
+    kind: str = fact("str", choices=EVENT_KINDS)
+    entities: tuple[str, ...] = fact("entities", "entity ids")
+    sources: tuple[Source, ...] = fact("sources")
+    end: _Date | None = fact("date", "its last day", optional=True)  # `date`: the field above
+    place: str | None = fact("place", "place id", optional=True)
+    note: str | None = fact("str", "our own words", optional=True)
 
 
 @dataclass(frozen=True)
 class Reading:
     """One source's answer to a disputed question."""
 
-    id: str
-    value: str
-    summary: str
-    sources: tuple[Source, ...]
+    id: str = fact("id")
+    value: str = fact("str", 'a date, `"none"`, or words')
+    summary: str = fact("str", "our words")
+    sources: tuple[Source, ...] = fact("sources")
 
 
 @dataclass(frozen=True)
 class Dispute:
     """A question the sources answer differently, every reading kept, the map's choice said."""
 
-    id: str
-    subject: str  # "<kind>:<row id>", e.g. "recognition:vut-abk"
-    field: str
-    question: str
-    map_uses: str
-    why: str
-    readings: tuple[Reading, ...]
+    id: str = fact("id")
+    subject: str = fact("str", '`"<file kind>:<row id>"`, e.g. `"recognition:vut-abk"`')
+    field: str = fact("str", "the field in question")
+    question: str = fact("str")
+    map_uses: str = fact("id", "id of one reading")
+    why: str = fact("str", "why the map uses that reading")
+    readings: tuple[Reading, ...] = fact("reading", "the `[[dispute.reading]]` rows below")
 
     @property
     def chosen(self) -> Reading:

@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geodata.loader import _RATIFICATION_SPECS, _READING_SPECS, _TABLES, RecordError, load_record
+from geodata.loader import RecordError, load_record
 from geodata.model import Record
+from geodata.schema import TABLES
 
 MINI = Path(__file__).parent / "data" / "mini_record"
 
@@ -69,9 +70,8 @@ def with_field(text: str, header: str, field: str, value: str) -> str:
     return "\n".join([*lines[:start], lines[start], f"{field} = {value}", *body, *lines[stop:]])
 
 
-FIELDS = [(t.file, t.name, name) for t in _TABLES for name in (*t.specs, *t.nested)]
-FIELDS += [("treaties.toml", "treaty.ratification", name) for name in _RATIFICATION_SPECS]
-FIELDS += [("disputes.toml", "dispute.reading", name) for name in _READING_SPECS]
+FIELDS = [(t.file, t.name, name) for t in TABLES for name in (*t.specs, *t.nested)]
+FIELDS += [(t.file, c.name, name) for t in TABLES for c in t.nested.values() for name in c.specs]
 
 
 @pytest.mark.parametrize(("file", "table", "field"), FIELDS)
