@@ -278,15 +278,46 @@ def clicked_item(returned: dict[str, Any] | None) -> str | None:
     return str(item) if item else None
 
 
-def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> None:
-    """Selects what was clicked, once per click (the map reports its last click every run)."""
+def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> bool:
+    """Selects what was clicked, once per click (the map reports its last click every run);
+    True on the run that follows a new click."""
     token = json.dumps(
         {k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str
     )
     item = clicked_item(returned)
-    if item and st.session_state.get("_last_click") != token:
+    new = bool(item) and st.session_state.get("_last_click") != token
+    if new:
         st.session_state[SELECTED] = item
+        st.session_state["_clicks"] = st.session_state.get("_clicks", 0) + 1
     st.session_state["_last_click"] = token
+    return new
+
+
+# On a phone Streamlit stacks the columns, so the details come below a map taller than the
+# screen: there the map takes part of the screen, the panel grows with its content, and a
+# tap on the map scrolls the panel's heading into view. `MAP_FRAME` is st_folium's iframe.
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+PHONE_STYLE = f"""<style>
+@media (max-width: 640px) {{
+  {MAP_FRAME} {{ height: 62vh !important; }}
+  .st-key-details {{ height: auto !important; max-height: none !important; }}
+}}
+</style>"""
+# Our own constant script (no value from the record or the link reaches it); the count
+# makes each click's copy differ, so Streamlit runs it once per click.
+SCROLL_TO_DETAILS = """<script>/* click {count} */
+if (window.matchMedia("(max-width: 640px)").matches) {{
+  const panel = document.querySelector(".st-key-details");
+  if (panel) {{ panel.scrollIntoView({{block: "start", behavior: "instant"}}); }}
+}}
+</script>"""
+
+
+def bring_details_into_view() -> None:
+    st.html(
+        SCROLL_TO_DETAILS.format(count=int(st.session_state.get("_clicks", 0))),
+        unsafe_allow_javascript=True,
+    )
 
 
 # ---- the details panel as safe HTML --------------------------------------------------------
@@ -531,11 +562,14 @@ def main() -> None:
     st.caption(f"{day} · {view.worldview.label}. {view.worldview.convention}")
     show_notices(st.session_state["notices"])
 
+    st.html(PHONE_STYLE)
     map_column, panel_column = st.columns([2, 1], gap="medium")
     with map_column:
-        follow_click(show_map(view, tiles), snapshot)
-    with panel_column, st.container(height=MAP_HEIGHT, border=False):
+        clicked = follow_click(show_map(view, tiles), snapshot)
+    with panel_column, st.container(height=MAP_HEIGHT, border=False, key="details"):
         details_panel(snapshot)
+        if clicked:
+            bring_details_into_view()
 
     chart_column, timeline_column = st.columns(2, gap="medium")
     with chart_column:

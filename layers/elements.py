@@ -37,9 +37,10 @@ __all__ = [
     "css_token",
 ]
 
-POPUP_OPTIONS: dict[str, Any] = {"maxWidth": 360, "maxHeight": 320}
-"""Every popup's own options. Its autoPan padding is the map's (see `MapFrame`): it depends
-on how tall the title is and whether the legend is open."""
+POPUP_OPTIONS: dict[str, Any] = {}
+"""Every popup's own options. Its size limits and autoPan padding are the map's (see
+`MapFrame`, `POPUP_FIT`): they depend on the map's size, how tall the title is and whether
+the legend is open."""
 
 
 def css_token(value: str) -> str:
@@ -255,6 +256,12 @@ LEGEND_FIT: dict[str, int] = {"reserved": 190, "min": 120, "openWidth": 700, "op
 bar, margins) is the most its list may take; it starts open on maps at least this large."""
 
 
+POPUP_FIT: dict[str, int] = {"width": 360, "height": 320, "least": 120, "frameX": 46, "frameY": 56}
+"""Popup content size in px: at most `width` x `height`, less on a map too small for that
+(a phone), where the map's size minus the popup's own frame (`frameX`: the content's margins
+and border; `frameY`: those and the tip) and the gaps is the most, but never under `least`."""
+
+
 class MapFrame(_Configured):
     """What the map itself needs: background, panes in drawing order, SVG hatch patterns,
     a stylesheet, and the title and legend (HTML already escaped by the caller).
@@ -293,5 +300,6 @@ class MapFrame(_Configured):
                 "legendLayers": dict(legend_layers),
                 "legendFit": LEGEND_FIT,
                 "popupGap": POPUP_GAP,
+                "popupFit": POPUP_FIT,
             },
         )

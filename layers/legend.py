@@ -2,8 +2,9 @@
 
 The title says what the map shows, on which day, in which worldview, and the worldview's
 convention sentence, because a map of a contested border must state whose view it draws.
-The legend is a <details> panel (a keyboard- and screen-reader-friendly toggle) so it can
-fold away on small screens; each layer's section is marked so it can follow the layer.
+The legend folds away behind a button (`aria-expanded`, operable by keyboard and touch), so
+on a phone it takes no room until asked for; each layer's section is marked so it can follow
+the layer. On paper (`@media print`) it is always open and the map's controls are gone.
 """
 
 from __future__ import annotations
@@ -40,9 +41,14 @@ LEGEND_CSS = """
 .geomap-legend { max-width: 270px; padding: 4px 8px;
   background: rgba(255,255,255,.94); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   font: 11px/1.25 system-ui, sans-serif; }
-.geomap-legend summary { cursor: pointer; font-weight: 600; font-size: 12px; padding: 2px 0; }
-.geomap-legend summary:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
+.geomap-legend-toggle { display: block; margin: 0; padding: 4px 2px; min-height: 28px;
+  border: 0; background: none; color: inherit; cursor: pointer;
+  font: 600 12px system-ui, sans-serif; }
+.geomap-legend-toggle::before { content: "▸ " / ""; }
+.geomap-legend-toggle[aria-expanded="true"]::before { content: "▾ " / ""; }
+.geomap-legend-toggle:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
 .geomap-legend-body { overflow-y: auto; }
+.geomap-legend-body[hidden] { display: none; }
 .geomap-legend h4 { margin: 5px 0 1px; font-size: 11px; }
 .geomap-legend ul { list-style: none; margin: 0; padding: 0; }
 .geomap-legend li { display: flex; align-items: center; gap: 6px; margin: 0; }
@@ -54,6 +60,11 @@ LEGEND_CSS = """
 .geomap-popup section + section { border-top: 1px solid #ddd; margin-top: 6px; }
 .geomap-popup th { text-align: left; vertical-align: top; padding-right: 6px; }
 .geomap-popup ul { margin: 0; padding-left: 16px; }
+@media (max-width: 480px) {
+  .geomap-title { max-width: calc(100% - 110px); padding: 3px 6px; font-size: 12px; }
+  .geomap-title small { font-size: 10px; }
+  .geomap-legend { max-width: calc(100vw - 40px); }
+}
 """
 
 
@@ -91,8 +102,8 @@ def _swatch(category: Category) -> str:
 
 
 def legend_html(layers: Sequence[str]) -> str:
-    """A folding panel: every category of the shown layers with its swatch, one section per
-    layer (marked with its name), then the attribution line."""
+    """A panel folded behind its button: every category of the shown layers with its swatch,
+    one section per layer (marked with its name), then the attribution line."""
     blocks = []
     for section in legend_sections(layers):
         items = "".join(
@@ -104,8 +115,10 @@ def legend_html(layers: Sequence[str]) -> str:
             f"<h4>{text(section.title)}</h4><ul>{items}</ul></section>"
         )
     return (
-        f'<details><summary>Legend</summary><div class="geomap-legend-body">'
-        f"{''.join(blocks)}<p>{text(ATTRIBUTION)}</p></div></details>"
+        '<button type="button" class="geomap-legend-toggle" aria-expanded="false" '
+        'aria-controls="geomap-legend-body">Legend</button>'
+        '<div class="geomap-legend-body" id="geomap-legend-body" hidden>'
+        f"{''.join(blocks)}<p>{text(ATTRIBUTION)}</p></div>"
     )
 
 

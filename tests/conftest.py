@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from offline_browser import CHROMIUM, INSTALL_HINT, OfflinePage, launch, open_offline
+from offline_browser import CHROMIUM, INSTALL_HINT, PHONE, OfflinePage, launch, open_offline
 
 TEST_OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 
@@ -57,14 +57,23 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def _checked(opened: OfflinePage) -> Iterator[OfflinePage]:
+    yield opened
+    opened.page.context.close()
+    assert opened.blocked == [], f"the page tried to reach the network: {opened.blocked}"
+    assert opened.errors == [], f"the page raised: {opened.errors}"
+
+
 @pytest.fixture
 def offline_page(browser: Any) -> Iterator[OfflinePage]:
     """A fresh page with the network cut off (loopback refused too).
 
     After the test, the page must have asked for nothing outside and raised no error.
     """
-    opened = open_offline(browser)
-    yield opened
-    opened.page.context.close()
-    assert opened.blocked == [], f"the page tried to reach the network: {opened.blocked}"
-    assert opened.errors == [], f"the page raised: {opened.errors}"
+    yield from _checked(open_offline(browser))
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[OfflinePage]:
+    """`offline_page` on a touch phone (`offline_browser.PHONE`)."""
+    yield from _checked(open_offline(browser, **PHONE))

@@ -144,12 +144,13 @@ def fit_map(page: Any, bounds: tuple[tuple[float, float], tuple[float, float]]) 
     page.wait_for_timeout(300)  # Leaflet redraws the SVG on the next animation frame
 
 
-def click_on_map(page: Any, selector: str) -> None:
-    """Clicks a visible point of the first shape matching `selector` inside the map iframe."""
+def click_on_map(page: Any, selector: str, *, tap: bool = False) -> None:
+    """Clicks (or, on a touch screen, taps) a visible point of the first shape matching
+    `selector` inside the map iframe."""
     frame = map_frame(page)
     x, y = point_inside(frame, selector)
     box = page.locator(MAP_FRAME).bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    (page.touchscreen.tap if tap else page.mouse.click)(box["x"] + x, box["y"] + y)
 
 
 def details_section(page: Any, item: str, section: str, timeout: float = 30_000) -> str:

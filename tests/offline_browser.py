@@ -16,6 +16,7 @@ __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "INSTALL_HINT",
+    "PHONE",
     "OfflinePage",
     "BORDER_VIEWS",
     "click_inside",
@@ -45,6 +46,13 @@ INSTALL_HINT = (
 )
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 3,
+}
+"""`open_offline` device options of a touch phone (an iPhone 14's screen in CSS pixels)."""
 CAUCASUS = ((40.0, 39.8), (44.6, 46.9))  # south-west, north-east: Georgia and its pieces
 
 
@@ -71,16 +79,22 @@ def _is_local(url: str, allow_loopback: bool) -> bool:
 
 
 def open_offline(
-    browser: Any, *, allow_loopback: bool = False, viewport: dict[str, int] | None = None
+    browser: Any,
+    *,
+    allow_loopback: bool = False,
+    viewport: dict[str, int] | None = None,
+    **device: Any,
 ) -> OfflinePage:
     """A new context and page that abort and count every non-local request.
+
+    `device` goes to the context as it is (`has_touch=True, is_mobile=True`: a phone).
 
     Requests are counted both where they are routed (and aborted) and where they are
     issued, so one that slipped past routing would still be seen; each is counted once.
     Dialogs are counted and dismissed; uncaught page errors are kept.
     """
     context = browser.new_context(
-        viewport=viewport or {"width": 1280, "height": 800}, service_workers="block"
+        viewport=viewport or {"width": 1280, "height": 800}, service_workers="block", **device
     )
     result = OfflinePage(page=context.new_page())
     counted: set[int] = set()

@@ -25,7 +25,7 @@ from dashboard_browser import (
     set_date,
     wait_for_map,
 )
-from offline_browser import OfflinePage, open_offline
+from offline_browser import PHONE, OfflinePage, open_offline
 
 pytestmark = pytest.mark.browser
 
@@ -109,6 +109,31 @@ def test_dashboard_offline_click_date_and_no_rerun_on_pan(
 
     assert dashboard_page.blocked == [], f"the dashboard reached out: {dashboard_page.blocked}"
     assert dashboard_page.errors == [], f"the page raised: {dashboard_page.errors}"
+
+
+def test_on_a_phone_a_tapped_territorys_details_come_into_view(
+    dashboard_url: str, browser: Any, screenshot_dir: Path
+) -> None:
+    """Streamlit stacks the columns on a phone; the details of a tapped territory must then
+    be on the screen, not below the map."""
+    opened = open_offline(browser, allow_loopback=True, **PHONE)
+    try:
+        page = opened.page
+        page.goto(f"{dashboard_url}/?date=2015-06-01")
+        wait_for_map(page)
+        frame = page.locator(MAP_FRAME).bounding_box()
+        assert frame and frame["y"] + frame["height"] < 844, "the map fills the whole phone"
+        fit_map(page, ABKHAZIA)
+        click_on_map(page, "path.geomap-territory.geomap-ABK", tap=True)
+        details_section(page, "ABK", "recognised-un")
+        page.wait_for_timeout(500)
+        heading = page.locator('.geomap-details[data-item="ABK"] h3').bounding_box()
+        assert heading and heading["y"] >= 0 and heading["y"] + heading["height"] <= 844, heading
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(screenshot_dir / "dashboard-phone-2015-06-01-abkhazia.png"))
+        assert opened.blocked == [] and opened.errors == []
+    finally:
+        opened.page.context.close()
 
 
 def test_clicking_a_treaty_link_opens_the_treaty(

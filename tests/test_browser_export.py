@@ -148,7 +148,7 @@ LEGEND_LAYOUT = """() => {
     const legend = box(document.querySelector('#geomap-legend'));
     const body = document.querySelector('.geomap-legend-body');
     const last = box([...document.querySelectorAll('#geomap-legend li')].pop());
-    return {open: document.querySelector('#geomap-legend details').open,
+    return {open: !document.querySelector('#geomap-legend-body').hidden,
             legend: [legend.top, legend.bottom], last: [last.top, last.bottom],
             scrolls: body.scrollHeight > body.clientHeight + 1,
             zoom: box(document.querySelector('.leaflet-control-zoom')).bottom,

@@ -226,10 +226,11 @@ FRAME = re.compile(r"window\.geomapMapFrame\(\n\s*(\{.*\}),\n")
 
 
 def test_the_legend_folds_and_follows_the_layers() -> None:
-    """A <details> panel with one marked section per layer on the map, each tied to the
+    """A panel behind a button with one marked section per layer on the map, each tied to the
     layer's name in the layer control so switching a layer off hides its section."""
     frame = json.loads(FRAME.search(render("mini", "2015-01-23")).group(1))
-    assert frame["legend"].startswith("<details><summary>Legend</summary>")
+    assert frame["legend"].startswith('<button type="button" class="geomap-legend-toggle" ')
+    assert 'aria-expanded="false" aria-controls="geomap-legend-body"' in frame["legend"]
     assert sorted(frame["legendLayers"].values()) == sorted(LAYER_NAMES)
     only_places = build_map(as_of(date(2015, 1, 23), record=record("mini")), layers=["places"])
     frame = json.loads(FRAME.search(only_places.get_root().render()).group(1))

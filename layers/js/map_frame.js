@@ -54,31 +54,40 @@ window.geomapMapFrame = (c, map) => {
     };
     legend.addTo(map);
     // Open on screens with room for it; never taller than the space between the zoom
-    // buttons above and the scale bar below, so nothing is cut off or covered.
-    const panel = div.querySelector("details"),
-        body = div.querySelector(".geomap-legend-body");
+    // buttons above and the scale bar below, so nothing is cut off or covered. Its button
+    // folds it away (a phone opens it only when asked).
+    const button = div.querySelector(".geomap-legend-toggle");
+    const body = div.querySelector(".geomap-legend-body");
+    const isOpen = () => !body.hidden;
     const fit = () => {
         const size = map.getSize();
         body.style.maxHeight = `${Math.max(c.legendFit.min, size.y - c.legendFit.reserved)}px`;
     };
     fit();
     map.on("resize", fit);
+    let clear = null;
+    const clearance = () => {
+        clear = null;
+    };
+    const setOpen = (open) => {
+        body.hidden = !open;
+        button.setAttribute("aria-expanded", String(open));
+        clearance();
+    };
+    L.DomEvent.on(button, "click", () => setOpen(!isOpen()));
     // The map's size as Leaflet measured it when it was made (reading the box again
     // here would force a layout of everything added since).
-    if (panel) {
-        panel.open =
-            map.getSize().x >= c.legendFit.openWidth && map.getSize().y >= c.legendFit.openHeight;
-    }
+    const size = map.getSize();
+    setOpen(size.x >= c.legendFit.openWidth && size.y >= c.legendFit.openHeight);
     // Popups pan clear of the title above and of the open legend on the left. The
     // padding is Leaflet's class default (a page holds one map: export, Streamlit and
     // notebooks each give it its own frame): a point whose x and y are measured when a
     // popup reads them, i.e. when one opens, never at load (measuring then forces a
     // layout), and again only after the title or the legend may have changed size.
-    let clear = null;
     const measure = () => {
         if (!clear) {
             const origin = box.getBoundingClientRect();
-            const legendRight = panel?.open ? div.getBoundingClientRect().right - origin.left : 0;
+            const legendRight = isOpen() ? div.getBoundingClientRect().right - origin.left : 0;
             clear = [
                 legendRight + c.popupGap,
                 title.getBoundingClientRect().bottom - origin.top + c.popupGap,
@@ -97,13 +106,33 @@ window.geomapMapFrame = (c, map) => {
         },
         autoPanPaddingBottomRight: [c.popupGap, c.popupGap],
     });
-    const clearance = () => {
-        clear = null;
-    };
     map.on("resize", clearance);
-    if (panel) {
-        panel.addEventListener("toggle", clearance);
-    }
+    // A popup is never wider or taller than the map leaves room for (a phone is narrower
+    // than a desktop popup): getters, read when each popup lays itself out.
+    const room = (side, most, frame) =>
+        Math.max(c.popupFit.least, Math.min(most, map.getSize()[side] - frame));
+    Object.defineProperty(L.Popup.prototype.options, "maxWidth", {
+        get: () => room("x", c.popupFit.width, c.popupFit.frameX + 2 * c.popupGap),
+        configurable: true,
+    });
+    Object.defineProperty(L.Popup.prototype.options, "maxHeight", {
+        get: () => room("y", c.popupFit.height, c.popupFit.frameY + measure()[1] + c.popupGap),
+        configurable: true,
+    });
+    // On a touch screen a tap "hovers" a shape and nothing ever un-hovers it: a tooltip
+    // closes when a popup opens or the reader taps elsewhere.
+    let tooltips = [];
+    map.on("tooltipopen", (e) => {
+        tooltips.push(e.tooltip);
+    });
+    map.on("tooltipclose", (e) => {
+        tooltips = tooltips.filter((t) => t !== e.tooltip);
+    });
+    map.on("popupopen click", () => {
+        tooltips.slice().forEach((t) => {
+            map.closeTooltip(t);
+        });
+    });
     // A layer switched off in the layer control takes its legend section with it.
     map.on("overlayadd overlayremove", (e) => {
         const key = c.legendLayers[e.name];
