@@ -389,6 +389,14 @@ def _check_dates(rows: dict[str, list[_Loaded]]) -> None:
                 "un_member_since on an entity that is not a UN member",
                 "set `un_member = true`, or remove un_member_since",
             )
+        if row.values["kind"] == "state" and row.values.get("declared") is None:
+            # Without it a recognition by the state could be dated before the state existed.
+            row.report(
+                "declared",
+                "a state without the day it became independent",
+                "add `declared = YYYY-MM-DD` (its declaration or act of independence, or the "
+                "day independence was handed over) and cite it in `sources`",
+            )
     for row in rows["recognition"]:
         if row.values.get("withdrawn") and not row.values.get("withdrawal_sources"):
             row.report(
@@ -484,7 +492,11 @@ def _check_places_near_boundaries(rows: dict[str, list[_Loaded]]) -> None:
 
 
 def _check_recognitions_follow_declarations(rows: dict[str, list[_Loaded]]) -> None:
-    """Neither side of a recognition can be recognised, or recognise, before it declared itself."""
+    """Neither side of a recognition can be recognised, or recognise, before it existed.
+
+    Every state and territory carries `declared` (required for states), so a recognition
+    dated before either side's independence is refused.
+    """
     declared = {row.values["id"]: row.values.get("declared") for row in rows["entity"]}
     for row in rows["recognition"]:
         for side, role in (("of", "the recognised entity"), ("by", "the recognising entity")):

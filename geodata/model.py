@@ -123,7 +123,17 @@ class Entity:
         optional=True,
     )
     declared: date | None = fact(
-        "date", "for territories: declaration of independence", optional=True
+        "date",
+        "required for states: the day the state came to exist as an independent state (its "
+        "own declaration or act of independence, or of restoring it: Georgia 1991-04-09; or "
+        "the day independence was handed over to it: Nauru 1968-01-31), cited in `sources`; "
+        "for territories (optional): the declaration of independence. No recognition by or of "
+        "an entity may be dated before it; where the day is arguable (Russia, Azerbaijan, "
+        "Syria, Nicaragua) disputes.toml keeps the other readings. Before it the snapshot "
+        "gives the entity the status `not_declared`: a state is then no state and no UN member "
+        "(even where its seat is older, as Ukraine's), recognises nobody, and is still drawn "
+        "in today's boundary, the only one the record has",
+        optional=True,
     )
     ceased: date | None = fact(
         "date", "for territories that ceased to exist (Artsakh 2024-01-01)", optional=True
@@ -147,11 +157,16 @@ class Entity:
         return self.boundary or self.id
 
     def un_member_on(self, day: date) -> bool:
-        """A UN member from its admission (a continuator from its predecessor's admission)."""
+        """A UN member from its admission (a continuator from its predecessor's admission).
+
+        The seat can be older than the state (Ukraine's is the Ukrainian SSR's of 1945); the
+        snapshot calls a state a UN member only once it also exists (`exists_on`).
+        """
         return self.un_member and (self.un_member_since is None or day >= self.un_member_since)
 
     def exists_on(self, day: date) -> bool:
-        """A territory exists from its declaration until it ceases; a state always does."""
+        """An entity exists from its `declared` day (a state's independence, a territory's
+        declaration) until it ceases; one with no `declared` day exists from the start."""
         if self.declared and day < self.declared:
             return False
         return not (self.ceased and day >= self.ceased)

@@ -175,7 +175,8 @@ def as_of(
     """What the record says on `day`, seen from `worldview`.
 
     Before the first fact nothing is recognised and no treaty exists; after the last, the
-    last state holds. Ended treaties stay in the snapshot with stage `ended` so that a view
+    last state holds. Before an entity's `declared` day (a state's independence) its status
+    is `NOT_DECLARED`; it is still shown, in today's boundary, the only one the record has. Ended treaties stay in the snapshot with stage `ended` so that a view
     can say so; layers leave them off the map.
     """
     record = record or default_record()
@@ -247,10 +248,12 @@ def _is_un_member(record: Record, entity_id: str, day: date) -> bool:
 def _status(
     entity: Entity, day: date, active: tuple[Recognition, ...], un_recognisers: int
 ) -> TerritoryStatus:
+    if entity.declared and day < entity.declared:
+        # Also for a state: before its independence it is not yet a state (or UN member),
+        # though the map still draws it in today's boundary, the only one the record has.
+        return TerritoryStatus.NOT_DECLARED
     if entity.kind == "state":
         return TerritoryStatus.UN_MEMBER if entity.un_member_on(day) else TerritoryStatus.STATE
-    if entity.declared and day < entity.declared:
-        return TerritoryStatus.NOT_DECLARED
     if entity.ceased and day >= entity.ceased:
         return TerritoryStatus.CEASED
     if un_recognisers:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.loader import RecordError, load_record
+from geodata.loader import RECORD_DIR, RecordError, load_record
 
 MINI = Path(__file__).parent / "data" / "mini_record"
 
@@ -375,6 +375,51 @@ def test_a_recognition_cannot_precede_the_declaration_of_independence(record_dir
     line = line_of(record_dir, "recognitions.toml", "since = 1900-01-01")
     assert f"recognitions.toml:{line}:" in problem and "field 'since'" in problem
     assert "before the recognised entity ABK declared independence" in problem
+
+
+def test_a_state_needs_the_day_it_became_independent(record_dir: Path) -> None:
+    edit(record_dir, "entities.toml", "declared = 1838-04-30\n", "")
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "entities.toml", 'id = "NIC"') - 1  # the row's [[entity]] line
+    assert f"entities.toml:{line}:" in problem and "entity 'NIC'" in problem
+    assert "field 'declared'" in problem and "became independent" in problem
+    assert "Fix:" in problem and "declared = YYYY-MM-DD" in problem
+
+
+def test_a_recognition_cannot_precede_the_recognising_states_independence(
+    record_dir: Path,
+) -> None:
+    # Abkhazia back-dated too, so that only Tuvalu's own independence (1978) is at stake.
+    edit(record_dir, "entities.toml", "declared = 1999-10-12", "declared = 1970-01-01")
+    edit(record_dir, "recognitions.toml", "since = 2011-09-18", "since = 1975-01-01")
+    [problem] = problems_of(record_dir)
+    line = line_of(record_dir, "recognitions.toml", "since = 1975-01-01")
+    assert f"recognitions.toml:{line}:" in problem and "recognition 'tuv-abk'" in problem
+    assert "field 'since'" in problem
+    assert "before the recognising entity TUV declared independence on 1978-10-01" in problem
+
+
+def test_nauru_cannot_recognise_before_1968_01_31(tmp_path: Path) -> None:
+    real = tmp_path / "record"
+    shutil.copytree(RECORD_DIR, real)
+    row = 'id = "nru-abk"\nby = "NRU"\nof = "ABK"\nsince = '
+    edit(real, "recognitions.toml", row + "2009-12-15", row + "1967-06-01")
+    found = problems_of(real)
+    assert any(
+        "recognition 'nru-abk'" in p
+        and "before the recognising entity NRU declared independence on 1968-01-31" in p
+        for p in found
+    )
+
+
+def test_no_recognition_in_the_record_precedes_either_sides_independence() -> None:
+    record = load_record(RECORD_DIR)
+    states = [e for e in record.entities.values() if e.kind == "state"]
+    assert states and all(e.declared for e in states)
+    for r in record.recognitions:
+        for side in (r.by, r.of):
+            start = record.entities[side].declared
+            assert start is not None and r.since >= start, (r.id, side, start)
 
 
 def test_a_un_member_needs_its_date_of_admission(record_dir: Path) -> None:

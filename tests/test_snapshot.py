@@ -181,3 +181,39 @@ def test_a_party_has_ratified_only_after_its_last_recorded_step() -> None:
 def test_georgia_is_a_un_member_from_its_admission_on_1992_07_31(day: date, member: bool) -> None:
     [georgia] = [t for t in as_of(day).territories if t.entity.id == "GEO"]
     assert (georgia.status is TerritoryStatus.UN_MEMBER) is member
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [
+        (date(1800, 1, 1), TerritoryStatus.NOT_DECLARED),
+        (date(1991, 4, 8), TerritoryStatus.NOT_DECLARED),
+        (date(1991, 4, 9), TerritoryStatus.STATE),
+        (date(1992, 7, 31), TerritoryStatus.UN_MEMBER),
+    ],
+)
+def test_georgia_is_a_state_from_its_act_of_1991_04_09(day: date, status: TerritoryStatus) -> None:
+    assert as_of(day).territory("GEO").status is status
+
+
+def test_a_seat_older_than_the_state_makes_no_un_member_before_independence() -> None:
+    # Ukraine's seat is the Ukrainian SSR's of 1945; Ukraine declared independence in 1991.
+    subject = ("DPR", "LPR")
+    assert as_of(date(1950, 1, 1), subject=subject).territory("UKR").status is (
+        TerritoryStatus.NOT_DECLARED
+    )
+    assert as_of(date(1991, 8, 24), subject=subject).territory("UKR").status is (
+        TerritoryStatus.UN_MEMBER
+    )
+
+
+@pytest.mark.parametrize("worldview", list(Worldview))
+def test_a_map_of_a_day_before_every_state_still_draws(worldview: Worldview) -> None:
+    """In 1800 no state of the record exists yet: all are drawn, none recognises anyone."""
+    from layers.map import build_map
+
+    snapshot = as_of(date(1800, 1, 1), worldview)
+    assert all(t.status is TerritoryStatus.NOT_DECLARED for t in snapshot.territories)
+    assert all(s.kind in (StanceKind.SUBJECT, StanceKind.NEVER) for s in snapshot.stances.values())
+    page = build_map(snapshot).get_root().render()
+    assert "geomap-country" in page and "Georgia" in page
