@@ -176,7 +176,8 @@ def as_of(
 
     Before the first fact nothing is recognised and no treaty exists; after the last, the
     last state holds. Before an entity's `declared` day (a state's independence) its status
-    is `NOT_DECLARED`; it is still shown, in today's boundary, the only one the record has. Ended treaties stay in the snapshot with stage `ended` so that a view
+    is `NOT_DECLARED`; it is still shown, in today's boundary, the only one the record has.
+    Ended treaties stay in the snapshot with stage `ended` so that a view
     can say so; layers leave them off the map.
     """
     record = record or default_record()
