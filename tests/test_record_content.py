@@ -215,3 +215,41 @@ def test_the_checked_dates_found_after_2024() -> None:
     assert by_id["syr-abk"] == by_id["syr-sos"] == date(2025, 8, 27)
     assert by_id["abk-sos"] == date(2025, 9, 30)
     assert by_id["ochamchire-naval-point"] == date(2025, 6, 3)
+
+
+# Copies of other publications replaced by their originals; they must not come back.
+REPLACED_MIRROR_HOSTS = {
+    "wikisum.wiki",
+    "countervortex.org",
+    "tarjimani.blogspot.com/2008/09/nicaragua",
+    "du4.democraticunderground.com",
+    "rp.liu233w.com",
+    "classicistranieri.com",
+    "absoluteastronomy.com",
+    "encycloreader.org",
+    "lawglobalhub.com",
+    "de.zxc.wiki",
+    "docslib.org",
+    "Agreement_on_a_Cease-fire_and_Separation_of_Forces",
+}
+# Copies that remain because no original was found in the stored sources; each says so in its
+# title or publisher: Reuters' Transdniestria report (armeniandiaspora.com), the Wikipedia
+# articles on Abkhazia-South Ossetia relations and the 7th Military Base (wikiland.org, for the
+# base's coordinates), the 13 May 2015 DPR statement (Wikipedia on IPFS), RIA Novosti's
+# December 2011 report (pro-abkhazia.eu), REGNUM's JCC report (tarjimani.blogspot.com).
+REMAINING_MIRRORS = (
+    "armeniandiaspora.com",
+    "wikiland.org",
+    "ipns.dweb.link",
+    "pro-abkhazia.eu",
+    "tarjimani",
+)
+
+
+def test_no_source_is_a_replaced_mirror_and_remaining_copies_say_what_they_copy() -> None:
+    sources = [s for s in every_source() if s.url]
+    assert not [s.url for s in sources if any(h in s.url for h in REPLACED_MIRROR_HOSTS)]
+    for s in sources:
+        if any(h in s.url for h in REMAINING_MIRRORS):
+            said = f"{s.title} {s.publisher}".lower()
+            assert any(w in said for w in ("reprint", "copy", "translation", "snapshot")), s.url
