@@ -24,7 +24,7 @@ from streamlit_folium import st_folium
 
 from dashboard.source import RecordUnavailable, dashboard_record
 from dashboard.view import View, parse_view
-from geodata.details import Details, Fact, details, selectable_items
+from geodata.details import Details, details, selectable_items
 from geodata.display import StaleDisplayArtifact, display_boundaries
 from geodata.freshness import stale_facts
 from geodata.model import Event, Record
@@ -36,7 +36,7 @@ from geodata.worldviews import Worldview
 from layers.assets import make_offline
 from layers.export import render_geojson, render_html
 from layers.map import DEFAULT_LAYERS, LAYER_NAMES, build_map
-from layers.popups import sources_html, text
+from layers.popups import panel_html
 
 # (Comments, not docstrings, below: Streamlit would print a bare string literal on the page.)
 # Session-state key under which st_folium keeps what the map returned.
@@ -323,48 +323,10 @@ def bring_details_into_view() -> None:
 # ---- the details panel as safe HTML --------------------------------------------------------
 
 
-def _fact_html(fact: Fact) -> str:
-    said = f" — {text(fact.text)}" if fact.text else ""
-    note = f'<div class="note">{text(fact.note)}</div>' if fact.note else ""
-    sources = sources_html(fact.sources)
-    cited = (
-        f"<details><summary>sources</summary>{note}{sources}</details>" if sources or note else ""
-    )
-    return f"<li><b>{text(fact.label)}</b>{said}{cited}</li>"
-
-
-PANEL_STYLE = """<style>
-.geomap-details { font-size: 0.92rem; line-height: 1.4; }
-.geomap-details h3 { margin: 0 0 .3rem 0; font-size: 1.2rem; }
-.geomap-details h4 { margin: .8rem 0 .2rem 0; font-size: .95rem; }
-.geomap-details ul { margin: 0; padding-left: 1.1rem; }
-.geomap-details .empty, .geomap-details .note { color: #555; }
-.geomap-details .geomap-sources { font-size: .85rem; }
-.geomap-details details summary { cursor: pointer; color: #555; font-size: .85rem; }
-</style>"""
-
-
 def details_html(panel: Details) -> str:
-    """The panel as HTML: every string from the record escaped and sources linked only when
-    their URL is http(s), by the same helpers the map's popups use (`layers.popups`)."""
-    parts = [
-        f'<div class="geomap-details" data-item="{text(panel.id)}">',
-        f"<h3>{text(panel.title)}</h3>",
-        f"<p>{text(panel.summary)}</p>",
-    ]
-    for section in panel.sections:
-        parts.append(f'<section data-section="{text(section.key)}"><h4>{text(section.title)}</h4>')
-        if section.facts:
-            parts.append("<ul>" + "".join(_fact_html(f) for f in section.facts) + "</ul>")
-        else:
-            parts.append(f'<p class="empty">{text(section.empty)}</p>')
-        parts.append("</section>")
-    if panel.note:
-        parts.append(f'<h4>About</h4><p class="note">{text(panel.note)}</p>')
-    if panel.sources:
-        parts.append(f"<h4>Sources</h4>{sources_html(panel.sources)}")
-    parts.append("</div>")
-    return PANEL_STYLE + "".join(parts)
+    """The panel as HTML, rendered from the same content model and templates as the map's
+    popups (`layers.popups`): every string escaped, sources linked only when http(s)."""
+    return panel_html(panel)
 
 
 def details_panel(snapshot: Snapshot) -> None:

@@ -1,10 +1,13 @@
 """What a reader is told about one territory, state, treaty or treaty link on one day, cited.
 
-A details panel (the dashboard's, or any other view's) shows plain `Details`: a title, a
-one-line summary and sections of dated facts, each fact carrying its own sources. All of it
-is read from a `Snapshot`, so the panel says exactly what the map draws for that day, and
-nothing here knows how it is displayed (text from the record is returned unescaped; the
-view escapes it).
+The one content model of the project: the map's popups and tooltips and the dashboard's
+details panel all show plain `Details` (a title, a one-line summary, a tooltip line and
+sections of dated facts, each fact carrying its own sources and, for a fact that can
+change, the day a source last confirmed it). The sentences are written here once
+(`stance_text`, `stage_text`, `recognition_text`, `pair_name`), so the views cannot drift
+apart. All of it is read from a `Snapshot`, so it says exactly what the map draws for that
+day, and nothing here knows how it is displayed (text from the record is returned
+unescaped; the views' templates escape it).
 
 >>> from datetime import date
 >>> from geodata.snapshot import as_of
@@ -17,62 +20,147 @@ view escapes it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from geodata.model import Dispute, Entity, Event, Place, Recognition, Source, Treaty
-from geodata.snapshot import Snapshot, StanceKind, TreatyStage, TreatyState
+from geodata.snapshot import Snapshot, Stance, StanceKind, TreatyStage, TreatyState
 
-__all__ = ["Details", "Fact", "Section", "details", "pair_id", "selectable_items"]
+__all__ = [
+    "Details",
+    "Fact",
+    "Section",
+    "checked_text",
+    "details",
+    "pair_id",
+    "pair_name",
+    "recognition_text",
+    "selectable_items",
+    "stage_text",
+    "stance_text",
+    "treaty_count",
+]
 
 PAIR_SEPARATOR = "+"
 """A pair of parties as one item id, "RUS+ABK": what a link between two capitals stands for."""
 
 
+def checked_text(checked: date | None) -> str:
+    """The day a source last confirmed a fact that can change, in words ("" if never)."""
+    return f"status checked on {checked.isoformat()}" if checked else ""
+
+
 @dataclass(frozen=True)
 class Fact:
-    """One line of the panel: what (`label`, `text`), when, and who says so."""
+    """One line: what (`label`, `text`), when, who says so, and when that was last
+    confirmed (`checked`, for a fact that still holds and can change); `parts` are the
+    steps of a treaty shown with it."""
 
     label: str
     text: str = ""
     day: date | None = None
     sources: tuple[Source, ...] = ()
     note: str | None = None
+    checked: date | None = None
+    parts: tuple[Fact, ...] = ()
+
+    @property
+    def checked_text(self) -> str:
+        return checked_text(self.checked)
 
 
 @dataclass(frozen=True)
 class Section:
-    """A titled group of facts; `empty` is what to say when there are none (an answer too)."""
+    """A titled group of facts; `empty` is what to say when there are none (an answer too).
+
+    `in_popup` is False for the history (related events, disputed readings), which only
+    the details panel has room for; a popup shows the other sections, fact for fact.
+    """
 
     key: str
     title: str
     facts: tuple[Fact, ...]
     empty: str
+    in_popup: bool = True
 
 
 @dataclass(frozen=True)
 class Details:
-    """Everything the panel shows for one item on the snapshot's day."""
+    """Everything said about one item on the snapshot's day: `line` is the tooltip's one
+    line, `checked` the last confirmation of the item itself (a treaty, a base in use)."""
 
     id: str
-    kind: str  # "territory", "state" or "treaty"
+    kind: str  # "territory", "state", "treaty", "pair" or "place"
     title: str
     summary: str
     sections: tuple[Section, ...]
     sources: tuple[Source, ...] = ()
     note: str | None = None
+    line: str = ""
+    checked: date | None = None
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
 
+    @property
+    def checked_text(self) -> str:
+        return checked_text(self.checked)
 
-_STANCE_TEXT = {
-    StanceKind.RECOGNISES_ALL: "recognises {all}",
-    StanceKind.RECOGNISES_SOME: "recognises {some}",
-    StanceKind.WITHDREW: "recognised {withdrew}, then withdrew",
-    StanceKind.NEVER: "does not recognise {all}",
-    StanceKind.SUBJECT: "is one of the territories this map is about",
-}
+
+def stance_text(snapshot: Snapshot, stance: Stance) -> str:
+    """A state's stance as what follows its name ("recognises Abkhazia and South Ossetia")."""
+    names = lambda ids: " and ".join(snapshot.name(i) for i in ids)  # noqa: E731
+    if stance.kind is StanceKind.NEVER:
+        return "has never recognised " + " or ".join(snapshot.name(s) for s in snapshot.subject)
+    said = ["is one of the territories this map is about"] * (stance.kind is StanceKind.SUBJECT)
+    if stance.recognises:
+        said.append(f"recognises {names(stance.recognises)}")
+    if stance.withdrew:
+        said.append(f"withdrew recognition of {names(stance.withdrew)}")
+    return "; ".join(said)
+
+
+def stage_text(snapshot: Snapshot, state: TreatyState) -> str:
+    """How far a treaty has come on the day, naming who has ratified it."""
+    if state.stage is TreatyStage.PARTLY_RATIFIED:
+        return "in ratification: " + "; ".join(_progress(snapshot, state))
+    day = _stage_day(state).isoformat()
+    ratified_by = " and ".join(snapshot.name(p) for p in state.ratified_by)
+    return {
+        TreatyStage.SIGNED: f"signed on {day}, not ratified",
+        TreatyStage.RATIFIED: f"ratified by {ratified_by} (latest step {day}), not yet in force",
+        TreatyStage.IN_FORCE: f"in force since {day}",
+        TreatyStage.ENDED: f"ended on {day}",
+    }[state.stage]
+
+
+def _progress(snapshot: Snapshot, state: TreatyState) -> list[str]:
+    """Per party: finished, or the last step taken so far ("Russia: State Duma so far")."""
+    parts = []
+    for party in state.treaty.parties:
+        steps = [r for r in state.ratifications if r.by == party]
+        if party in state.ratified_by:
+            parts.append(f"ratified by {snapshot.name(party)}")
+        elif steps:
+            parts.append(f"{snapshot.name(party)}: {steps[-1].body} so far")
+    return parts
+
+
+def recognition_text(snapshot: Snapshot, recognition: Recognition) -> str:
+    """Since when, and until when if withdrawn by the day."""
+    if recognition.withdrawn and recognition.withdrawn <= snapshot.as_of:
+        return f"from {recognition.since.isoformat()} until {recognition.withdrawn.isoformat()}"
+    return f"since {recognition.since.isoformat()}"
+
+
+def pair_name(snapshot: Snapshot, pair: Sequence[str]) -> str:
+    """ "Russia – Abkhazia": the two parties a treaty link joins."""
+    return " – ".join(snapshot.name(p) for p in pair)
+
+
+def treaty_count(count: int) -> str:
+    return f"{count} treat{'y' if count == 1 else 'ies'}"
 
 
 def details(snapshot: Snapshot, item_id: str, name: str | None = None) -> Details | None:
@@ -127,21 +215,64 @@ def _find_entity(snapshot: Snapshot, item_id: str) -> Entity | None:
 
 def _recognition_fact(snapshot: Snapshot, r: Recognition, party: str) -> Fact:
     """A recognition named after `party` (the recogniser on a territory's panel, and vice versa)."""
+    text = recognition_text(snapshot, r)
     if r.withdrawn and r.withdrawn <= snapshot.as_of:
         return Fact(
-            snapshot.name(party),
-            f"from {r.since.isoformat()} until {r.withdrawn.isoformat()}",
-            r.withdrawn,
-            r.sources + r.withdrawal_sources,
+            snapshot.name(party), text, r.withdrawn, r.sources + r.withdrawal_sources, r.note
+        )
+    return Fact(snapshot.name(party), text, r.since, r.sources, r.note, r.checked)
+
+
+def _treaty_fact(snapshot: Snapshot, state: TreatyState, steps: bool = False) -> Fact:
+    """A treaty's stage on the day; with `steps`, each step so far and its obligations too."""
+    treaty = state.treaty
+    live = state.stage is not TreatyStage.ENDED
+    return Fact(
+        treaty.short_name,
+        stage_text(snapshot, state),
+        _stage_day(state),
+        treaty.sources,
+        treaty.note,
+        treaty.checked if live else None,
+        (Fact("Full title", treaty.name), *_treaty_steps(snapshot, state, cited=False))
+        + (_obligations_fact(treaty),)
+        if steps
+        else (),
+    )
+
+
+def _obligations_fact(treaty: Treaty) -> Fact:
+    return Fact("Obligations", ", ".join(o.label for o in treaty.obligations))
+
+
+def _treaty_steps(snapshot: Snapshot, state: TreatyState, cited: bool = True) -> list[Fact]:
+    """Signature (where), each ratification step (vote), entry into force, end, by the day;
+    the signature cites the treaty's sources unless the treaty's own fact does (`cited`)."""
+    treaty = state.treaty
+    where = snapshot.record.places.get(treaty.signed_at) if treaty.signed_at else None
+    steps = [
+        Fact(
+            "Signed",
+            treaty.signed.isoformat() + (f" in {where.name}" if where else ""),
+            treaty.signed,
+            treaty.sources if cited else (),
+        )
+    ]
+    steps += [
+        Fact(
+            f"Ratified: {snapshot.name(r.by)}, {r.body}",
+            r.date.isoformat() + (f" (vote {r.vote})" if r.vote else ""),
+            r.date,
+            r.sources,
             r.note,
         )
-    return Fact(snapshot.name(party), f"since {r.since.isoformat()}", r.since, r.sources, r.note)
-
-
-def _treaty_fact(snapshot: Snapshot, state: TreatyState) -> Fact:
-    return Fact(
-        state.treaty.short_name, _stage_text(state), _stage_day(state), state.treaty.sources
-    )
+        for r in state.ratifications
+    ]
+    if state.stage in (TreatyStage.IN_FORCE, TreatyStage.ENDED) and treaty.in_force:
+        steps.append(Fact("In force", treaty.in_force.isoformat(), treaty.in_force))
+    if state.stage is TreatyStage.ENDED and treaty.ended:
+        steps.append(Fact("Ended", treaty.ended.isoformat(), treaty.ended))
+    return steps
 
 
 def _stage_day(state: TreatyState) -> date:
@@ -152,19 +283,6 @@ def _stage_day(state: TreatyState) -> date:
     if state.stage is TreatyStage.IN_FORCE and treaty.in_force:
         return treaty.in_force
     return max([treaty.signed] + [r.date for r in state.ratifications])
-
-
-_STAGE_TEXT = {
-    TreatyStage.SIGNED: "signed on {day}",
-    TreatyStage.PARTLY_RATIFIED: "partly ratified (latest step {day})",
-    TreatyStage.RATIFIED: "ratified by every party (latest step {day})",
-    TreatyStage.IN_FORCE: "in force since {day}",
-    TreatyStage.ENDED: "ended on {day}",
-}
-
-
-def _stage_text(state: TreatyState) -> str:
-    return _STAGE_TEXT[state.stage].format(day=_stage_day(state).isoformat())
 
 
 def _treaties_section(snapshot: Snapshot, entity_id: str) -> Section:
@@ -193,6 +311,7 @@ def _events_section(snapshot: Snapshot, events: list[Event]) -> Section:
         "Related events up to this date",
         tuple(_event_fact(e) for e in latest_first),
         "No related event yet.",
+        in_popup=False,
     )
 
 
@@ -215,6 +334,7 @@ def _disputes_section(snapshot: Snapshot, subjects: list[tuple[str, str]]) -> Se
         "Where the sources disagree",
         tuple(_dispute_fact(d) for d in reversed(found.values())),
         "The sources agree on these facts.",
+        in_popup=False,
     )
 
 
@@ -223,10 +343,9 @@ def _territory_details(snapshot: Snapshot, entity: Entity) -> Details:
     day = snapshot.as_of.isoformat()
     un = [r for r in state.recognized_by if snapshot.record.entities[r.by].un_member]
     others = [r for r in state.recognized_by if r not in un]
+    drawn_apart = state.sovereign.id != entity.id
     where = (
-        "drawn as its own territory"
-        if state.sovereign.id == entity.id
-        else f"drawn as part of {state.sovereign.name}"
+        f"drawn as part of {state.sovereign.name}" if drawn_apart else "drawn as its own territory"
     )
     summary = (
         f"On {day}: {state.status.label}, recognised by {len(un)} UN member "
@@ -258,7 +377,14 @@ def _territory_details(snapshot: Snapshot, entity: Entity) -> Details:
             "missions",
             "Peacekeeping and observer missions on this date",
             tuple(
-                Fact(m.name, f"{m.kind}, since {m.start.isoformat()}", m.start, m.sources, m.note)
+                Fact(
+                    m.name,
+                    f"{m.kind}, since {m.start.isoformat()}",
+                    m.start,
+                    m.sources,
+                    m.note,
+                    m.checked,
+                )
                 for m in missions
             ),
             "None on this date.",
@@ -268,8 +394,9 @@ def _territory_details(snapshot: Snapshot, entity: Entity) -> Details:
         ),
         _events_section(snapshot, [e for e in snapshot.events if entity.id in e.entities]),
     )
+    line = state.status.label + (f"; {where}" if drawn_apart else "")
     return Details(
-        entity.id, "territory", entity.name, summary, sections, entity.sources, entity.note
+        entity.id, "territory", entity.name, summary, sections, entity.sources, entity.note, line
     )
 
 
@@ -278,14 +405,7 @@ def _state_details(
 ) -> Details:
     entity_id = entity.id if entity else item_id
     title = entity.name if entity else (name or item_id)
-    stance = snapshot.stance(entity_id)
-    subject = [snapshot.name(s) for s in snapshot.subject]
-    names = lambda ids: " and ".join(snapshot.name(i) for i in ids)  # noqa: E731
-    said = _STANCE_TEXT[stance.kind].format(
-        all=" or ".join(subject) if stance.kind is StanceKind.NEVER else " and ".join(subject),
-        some=names(stance.recognises),
-        withdrew=names(stance.withdrew),
-    )
+    said = stance_text(snapshot, snapshot.stance(entity_id))
     member = "a UN member state" if entity is not None and entity.un_member else "not a UN member"
     summary = f"On {snapshot.as_of.isoformat()}: {title} {said}." + (
         f" It is {member}." if entity else ""
@@ -327,6 +447,7 @@ def _state_details(
         sections,
         entity.sources if entity else (),
         entity.note if entity else None,
+        said,
     )
 
 
@@ -335,33 +456,10 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
     day = snapshot.as_of.isoformat()
     parties = ", ".join(snapshot.name(p) for p in treaty.parties)
     if state is None:
-        summary = (
-            f"On {day}: not yet signed (signed {treaty.signed.isoformat()}). Parties: {parties}."
-        )
-        return Details(treaty.id, "treaty", treaty.name, summary, (), treaty.sources)
-    where = snapshot.record.places.get(treaty.signed_at) if treaty.signed_at else None
-    steps = [
-        Fact(
-            "Signed",
-            treaty.signed.isoformat() + (f" in {where.name}" if where else ""),
-            treaty.signed,
-            treaty.sources,
-        )
-    ]
-    steps += [
-        Fact(
-            f"Ratified: {snapshot.name(r.by)}, {r.body}",
-            r.date.isoformat() + (f" (vote {r.vote})" if r.vote else ""),
-            r.date,
-            r.sources,
-            r.note,
-        )
-        for r in state.ratifications
-    ]
-    if state.stage in (TreatyStage.IN_FORCE, TreatyStage.ENDED) and treaty.in_force:
-        steps.append(Fact("In force", treaty.in_force.isoformat(), treaty.in_force))
-    if state.stage is TreatyStage.ENDED and treaty.ended:
-        steps.append(Fact("Ended", treaty.ended.isoformat(), treaty.ended))
+        line = f"not yet signed (signed {treaty.signed.isoformat()})"
+        summary = f"On {day}: {line}. Parties: {parties}."
+        return Details(treaty.id, "treaty", treaty.name, summary, (), treaty.sources, line=line)
+    steps = _treaty_steps(snapshot, state)
     step_days = {f.day for f in steps}
     related = [
         e for e in snapshot.events if e.date in step_days and set(e.entities) & set(treaty.parties)
@@ -377,21 +475,30 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
         _disputes_section(snapshot, [("treaty", treaty.id)]),
         _events_section(snapshot, related),
     )
-    summary = f"On {day}: {_stage_text(state)}. Parties: {parties}."
-    return Details(treaty.id, "treaty", treaty.name, summary, sections, treaty.sources, treaty.note)
+    line = stage_text(snapshot, state)
+    summary = f"On {day}: {line}. Parties: {parties}."
+    live = state.stage is not TreatyStage.ENDED
+    return Details(
+        treaty.id,
+        "treaty",
+        treaty.name,
+        summary,
+        sections,
+        treaty.sources,
+        treaty.note,
+        line,
+        treaty.checked if live else None,
+    )
 
 
 def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
     """Every treaty between two parties that is signed and not ended on the day."""
-    names = " – ".join(snapshot.name(p) for p in pair)
     current = next(
         (list(states) for parties, states in snapshot.treaty_pairs() if set(parties) == set(pair)),
         [],
     )
-    summary = (
-        f"On {snapshot.as_of.isoformat()}: {len(current)} treat"
-        f"{'y' if len(current) == 1 else 'ies'} signed and not ended."
-    )
+    line = f"{treaty_count(len(current))} signed and not ended"
+    summary = f"On {snapshot.as_of.isoformat()}: {line}."
     step_days = {
         d
         for t in current
@@ -402,13 +509,14 @@ def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
         Section(
             "treaties",
             "Treaties signed and not ended",
-            tuple(_treaty_fact(snapshot, t) for t in reversed(current)),
+            tuple(_treaty_fact(snapshot, t, steps=True) for t in reversed(current)),
             "No treaty binds them on this date.",
         ),
         _disputes_section(snapshot, [("treaty", t.treaty.id) for t in current]),
         _events_section(snapshot, related),
     )
-    return Details(PAIR_SEPARATOR.join(pair), "pair", names, summary, sections)
+    title = pair_name(snapshot, pair)
+    return Details(PAIR_SEPARATOR.join(pair), "pair", title, summary, sections, line=line)
 
 
 def _place_details(snapshot: Snapshot, place: Place) -> Details:
@@ -423,4 +531,15 @@ def _place_details(snapshot: Snapshot, place: Place) -> Details:
         facts.append(Fact("Opened", place.opened.isoformat(), place.opened))
     summary = f"On {snapshot.as_of.isoformat()}: {kind} in {snapshot.name(place.entity)}."
     sections = (Section("place", "The place", tuple(facts), ""),)
-    return Details(place.id, "place", place.name, summary, sections, place.sources, place.note)
+    in_use = place.active_on(snapshot.as_of)
+    return Details(
+        place.id,
+        "place",
+        place.name,
+        summary,
+        sections,
+        place.sources,
+        place.note,
+        kind,
+        place.checked if in_use else None,
+    )

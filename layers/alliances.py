@@ -20,10 +20,9 @@ from geodata.model import Place
 from geodata.snapshot import Snapshot, TreatyStage, TreatyState
 from layers.arcs import BEND, arc
 from layers.elements import PolylineLayer, css_token
-from layers.popups import pair_popup, pair_tooltip
+from layers.popups import item_html, pair_tooltip
 from layers.style import (
     LINK_HALO,
-    OBLIGATIONS,
     STAGES,
     line_options,
     link_category,
@@ -77,15 +76,6 @@ def _link(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyStat
         return None
     strongest = strongest_treaty(states)
     obligation = link_category(strongest.treaty.obligations)
-    ranked = sorted(
-        states,
-        key=lambda s: (
-            OBLIGATIONS.index(link_category(s.treaty.obligations)),
-            -s.treaty.signed.toordinal(),
-            s.treaty.id,
-        ),
-    )
-    ranked.remove(strongest)
     style = {
         **line_options(STAGES[strongest.stage], color=obligation.color),
         "className": link_classes(pair, states),
@@ -95,7 +85,7 @@ def _link(snapshot: Snapshot, pair: tuple[str, str], states: Sequence[TreatyStat
         "latlngs": arc((start.lat, start.lon), (end.lat, end.lon), BEND),
         "style": style,
         "tooltip": pair_tooltip(snapshot, pair, states, strongest, obligation.obligations),
-        "popup": pair_popup(snapshot, pair, [strongest, *ranked]),
+        "popup": item_html(snapshot, pair_id(*pair))[1],
     }
 
 

@@ -56,10 +56,11 @@ LEGEND_CSS = """
 .geomap-legend p { margin: 4px 0 0; color: #444; font-size: 10px; }
 .geomap-popup h4 { margin: 0 0 4px; font-size: 14px; }
 .geomap-popup h5 { margin: 8px 0 2px; font-size: 13px; }
-.geomap-popup .geomap-count { margin: 0; color: #444; }
+.geomap-popup .geomap-summary { margin: 0; color: #444; }
 .geomap-popup section + section { border-top: 1px solid #ddd; margin-top: 6px; }
-.geomap-popup th { text-align: left; vertical-align: top; padding-right: 6px; }
 .geomap-popup ul { margin: 0; padding-left: 16px; }
+.geomap-popup .note, .geomap-popup .geomap-checked { color: #555; }
+.geomap-popup details summary { cursor: pointer; color: #555; }
 @media (max-width: 480px) {
   .geomap-title { max-width: calc(100% - 110px); padding: 3px 6px; font-size: 12px; }
   .geomap-title small { font-size: 10px; }

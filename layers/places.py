@@ -12,7 +12,7 @@ import folium
 from geodata.model import Place
 from geodata.snapshot import Snapshot
 from layers.elements import MarkerLayer, css_token
-from layers.popups import place_popup, place_tooltip
+from layers.popups import item_html
 from layers.style import PLACES, Category
 
 __all__ = ["places_layer"]
@@ -34,14 +34,15 @@ def places_layer(snapshot: Snapshot) -> folium.FeatureGroup:
 
 def _marker(snapshot: Snapshot, place: Place, category: Category) -> dict:
     fill = category.color
+    tooltip, popup = item_html(snapshot, place.id)
     outline = "#1A1A1A" if category.shape == "circle" else "#FFFFFF"
     return {
         "id": place.id,
         "lat": place.lat,
         "lon": place.lon,
         "shape": category.shape,
-        "tooltip": place_tooltip(snapshot, place),
-        "popup": place_popup(snapshot, place),
+        "tooltip": tooltip,
+        "popup": popup,
         "style": {
             "radius": 5,
             "color": outline,

@@ -14,7 +14,7 @@ import shapely
 
 from geodata.snapshot import Snapshot, StanceKind
 from layers.elements import MarkerLayer, ShapeData, ShapeLayer
-from layers.popups import stance_text, state_popup, territory_popup, text
+from layers.popups import item_html
 from layers.style import LAND_OUTLINE, STANCES, fill_options
 
 __all__ = ["TINY_AREA_DEG2", "recognition_layer", "stance_categories"]
@@ -44,16 +44,13 @@ def recognition_layer(
     group = folium.FeatureGroup(name="Recognition, world-wide", overlay=True, show=True)
     group._name = "geomap_recognition"
     categories = stance_categories(snapshot)
-    tooltips = {
-        snapshot.record.entities[e].boundary_id: _tooltip(snapshot, e)
+    content = {
+        snapshot.record.entities[e].boundary_id: item_html(snapshot, e)
         for e in snapshot.stances
         if e in snapshot.record.entities
     }
-    popups = {
-        snapshot.record.entities[e].boundary_id: _popup(snapshot, e)
-        for e in snapshot.stances
-        if e in snapshot.record.entities
-    }
+    tooltips = {i: tooltip for i, (tooltip, _) in content.items()}
+    popups = {i: popup for i, (_, popup) in content.items()}
     group.add_child(
         ShapeLayer(
             world,
@@ -74,17 +71,6 @@ def recognition_layer(
     if halos:
         group.add_child(MarkerLayer("geomap_halos", halos, pane="geomap-halos"))
     return group
-
-
-def _tooltip(snapshot: Snapshot, entity_id: str) -> str:
-    said = stance_text(snapshot, snapshot.stance(entity_id))
-    return f"<b>{text(snapshot.name(entity_id))}</b><br>{text(said)}"
-
-
-def _popup(snapshot: Snapshot, entity_id: str) -> str:
-    if entity_id in snapshot.subject:
-        return territory_popup(snapshot, snapshot.territory(entity_id))
-    return state_popup(snapshot, entity_id)
 
 
 def _halos(

@@ -14,7 +14,7 @@ import folium
 
 from geodata.snapshot import Snapshot, TerritoryState
 from layers.elements import ShapeData, ShapeLayer
-from layers.popups import territory_popup, territory_tooltip
+from layers.popups import item_html
 from layers.style import (
     BORDERS,
     LAND_OUTLINE,
@@ -41,6 +41,7 @@ def territories_layer(
     group._name = "geomap_territories"
     states = drawn_territories(snapshot, world)
     categories = {s.entity.boundary_id: territory_category(snapshot, s) for s in states}
+    content = {s.entity.boundary_id: item_html(snapshot, s.entity.id) for s in states}
     group.add_child(
         ShapeLayer(
             world,
@@ -53,8 +54,8 @@ def territories_layer(
             pane="geomap-territories",
             only=sorted(categories),
             exact=True,
-            tooltips={s.entity.boundary_id: territory_tooltip(snapshot, s) for s in states},
-            popups={s.entity.boundary_id: territory_popup(snapshot, s) for s in states},
+            tooltips={i: tooltip for i, (tooltip, _) in content.items()},
+            popups={i: popup for i, (_, popup) in content.items()},
         )
     )
     borders = _border_categories(snapshot, states, lines)

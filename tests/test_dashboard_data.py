@@ -115,7 +115,7 @@ def test_state_panels() -> None:
     assert labels(details(snapshot, "GEO"), "claims") == ["Abkhazia", "South Ossetia"]
     assert details(snapshot, "NRU").title == "Nauru"
     france = details(snapshot, "FRA", name="France")
-    assert france.title == "France" and "does not recognise" in france.summary
+    assert france.title == "France" and "has never recognised" in france.summary
     tuvalu_disputes = [f.label for f in details(snapshot, "TUV").section("disputes").facts]
     assert len(tuvalu_disputes) == len(set(tuvalu_disputes)), "one entry per question"
 

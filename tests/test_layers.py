@@ -180,7 +180,6 @@ def test_the_pair_link_says_what_binds_the_pair() -> None:
         "Russia",
         "–",
         "Abkhazia",
-        ":",
         "5",
         "treaties;",
         "strongest:",
