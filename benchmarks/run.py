@@ -57,6 +57,8 @@ NAIVE_PRINT_MAP = (
 )
 """What a geopandas user would write for a print map of the same 10m world."""
 MB = 1_000_000
+STILL_PNG_TARGET = 1 / 2
+"""Our still PNG's whole process against the naive print map's: at least 2x faster."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ TARGETS = (
     Target(
         "still_png_time",
         "still PNG, whole process incl. imports <= 1/2 of the naive print map",
-        lambda r: _get(r, "ratios.still_png_time") <= 1 / 2,
+        lambda r: _get(r, "ratios.still_png_time") <= STILL_PNG_TARGET,
     ),
     Target(
         "still_svg_size",
@@ -522,7 +524,13 @@ def _still_rows(
             f"{base['total_s']:.2f} (plot + savefig)",
             f"{stills['png']['total_s']:.2f}",
             _fmt_ratio(ratio, inverse=True),
-        )
+        ),
+        (
+            "still PNG: target 2x faster than the naive map (ratio <= 1/2)",
+            "",
+            "",
+            "-" if ratio is None else ("holds" if ratio <= STILL_PNG_TARGET else "does not hold"),
+        ),
     ]
     for fmt in ("png", "svg", "pdf"):
         rows.append(

@@ -20,11 +20,20 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
+import shapely
 
-from geodata.boundaries import DATA_DIR, lines_of_control, load_manifest
+from geodata.boundaries import (
+    DATA_DIR,
+    control_lines,
+    lines_of_control,
+    load_manifest,
+    read_geometries,
+)
+
+if TYPE_CHECKING:  # imported where a frame is built: geopandas and pandas cost ~0.3 s
+    import geopandas as gpd
 
 __all__ = [
     "CAUCASUS_IDS",
@@ -42,6 +51,8 @@ __all__ = [
     "Zone",
     "display_boundaries",
     "display_disputed_lines",
+    "display_geometries",
+    "display_line_geometries",
     "display_parameters",
 ]
 
@@ -148,13 +159,36 @@ def _artifact_is_current() -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _display() -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    _check_current()
+    return gpd.read_parquet(DISPLAY_ARTIFACT)
+
+
+def _check_current() -> None:
     if not _artifact_is_current():
         raise StaleDisplayArtifact(
             "geodata/data/display.parquet is missing or does not match "
             "geodata/data/boundaries.parquet and the parameters in geodata/display.py; "
             "rebuild it with `geomap build-data`"
         )
-    return gpd.read_parquet(DISPLAY_ARTIFACT)
+
+
+@functools.lru_cache(maxsize=1)
+def _display_geometries() -> dict[str, shapely.Geometry]:
+    _check_current()
+    return read_geometries(DISPLAY_ARTIFACT)
+
+
+def display_geometries() -> dict[str, shapely.Geometry]:
+    """``id`` -> geometry of ``display_boundaries()``, read without geopandas (the still
+    maps draw from shapes alone and start faster so). Each call returns a new dict."""
+    return dict(_display_geometries())
+
+
+def display_line_geometries() -> dict[str, shapely.Geometry]:
+    """``"GEO-ABK"`` -> line of ``display_disputed_lines()``, without geopandas."""
+    return control_lines(_display_geometries())
 
 
 def display_boundaries() -> gpd.GeoDataFrame:

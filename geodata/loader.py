@@ -464,24 +464,28 @@ def _check_places_near_boundaries(rows: dict[str, list[_Loaded]]) -> None:
     place, where distances from the centre are true.
     """
     # Imported here: the geometry stack loads only once the rest of the record is sound.
-    from shapely.geometry import Point
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
 
-    from geodata.boundaries import load_boundaries
+    from geodata.boundaries import BOUNDARY_ARTIFACT, read_geometries
 
-    shapes = load_boundaries().set_index("id").geometry
     boundary = {
         row.values["id"]: row.values.get("boundary") or row.values["id"] for row in rows["entity"]
     }
+    wanted = {boundary.get(row.values["entity"]) for row in rows["place"]}
+    shapes = read_geometries(BOUNDARY_ARTIFACT, {i for i in wanted if i})
     for row in rows["place"]:
         feature = boundary.get(row.values["entity"])
-        if feature not in shapes.index:
+        if feature not in shapes:
             continue
         lat, lon = row.values["lat"], row.values["lon"]
-        if shapes[feature].covers(Point(lon, lat)):
+        if shapes[feature].covers(shapely.Point(lon, lat)):
             continue
         local = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
-        shape = shapes.loc[[feature]].to_crs(local).iloc[0]
-        metres = shape.distance(Point(0, 0))
+        project = Transformer.from_crs("EPSG:4326", local, always_xy=True).transform
+        shape = shapely.transform(shapes[feature], lambda xy, p=project: np.column_stack(p(*xy.T)))
+        metres = shape.distance(shapely.Point(0, 0))
         if metres > PLACE_TOLERANCE_M:
             row.report(
                 "lat",
