@@ -2,7 +2,7 @@
 
 Thin by design (DESIGN.md): widgets, caching and layout only. What is true on a day comes
 from `geodata` (`as_of`, `details`, `timeline`, `view`), how it is drawn and exported from
-`layers` (`build_map`, `render_html`, `render_geojson`). Every cache is keyed on plain
+`layers` (`render_html`, `render_geojson`). Every cache is keyed on plain
 values (ISO date, worldview, layer names), never on GeoDataFrames.
 
 Run: `streamlit run app.py` (or `bash scripts/dashboard`).
@@ -11,17 +11,13 @@ Run: `streamlit run app.py` (or `bash scripts/dashboard`).
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
-import streamlit_folium
-from streamlit_folium import st_folium
 
+from dashboard.component import clicked_id, map_page
 from dashboard.source import RecordUnavailable, dashboard_record
 from dashboard.view import View, parse_view
 from geodata.details import Details, details, selectable_items
@@ -33,19 +29,15 @@ from geodata.snapshot import Snapshot, as_of
 from geodata.timeline import key_dates, recognition_steps
 from geodata.validation import is_web_url
 from geodata.worldviews import Worldview
-from layers.assets import make_offline
 from layers.export import render_geojson, render_html
-from layers.map import DEFAULT_LAYERS, LAYER_NAMES, build_map
+from layers.map import DEFAULT_LAYERS, LAYER_NAMES
 from layers.popups import panel_html
 
 # (Comments, not docstrings, below: Streamlit would print a bare string literal on the page.)
-# Session-state key under which st_folium keeps what the map returned.
+# Session-state key under which the map component keeps the reader's last click.
 MAP_KEY = "map"
 # Session-state key of the item (entity id, ISO3 code or treaty id) whose details are shown.
 SELECTED = "selected"
-# What the map reports back: clicks only, so panning and zooming never rerun the script;
-# `last_object_clicked` (the click's position) makes a second click on the same shape count.
-CLICK_KEYS = ["last_active_drawing", "last_object_clicked", "last_object_clicked_tooltip"]
 # Online tile backgrounds offered besides none (xyzservices names that need no API key).
 TILE_CHOICES = [None, "OpenStreetMap.Mapnik", "Esri.WorldGrayCanvas"]
 MAP_HEIGHT = 720  # Georgia, the Black Sea and the North Caucasus at the zoom the map opens on
@@ -67,65 +59,11 @@ def record() -> Record:
     return dashboard_record()
 
 
-class _Capture:
-    """Stands in for st_folium's call to its frontend while a map is prepared."""
-
-    def __init__(self, original: Callable[..., Any]) -> None:
-        self.original = original
-        self.arguments: dict[str, Any] = {}
-
-    def __call__(self, **arguments: Any) -> None:
-        self.arguments = arguments
-
-
-@st.cache_resource
-def map_frontend() -> tuple[Callable[..., Any], threading.Lock]:
-    """st_folium's frontend call and the lock around capturing it, once per process (this
-    script runs again on every rerun, so module-level objects would not be shared)."""
-    call = streamlit_folium._component_func
-    return getattr(call, "original", call), threading.Lock()
-
-
-@st.cache_resource(max_entries=32, show_spinner="Drawing the map …")
-def map_component(
-    day: str, worldview: str, layers: tuple[str, ...], tiles: str | None
-) -> dict[str, Any]:
-    """What `st_folium` sends to its frontend for this view, prepared once and replayed.
-
-    `st_folium` renders the whole map again on every run (0.6 to 1 s here, mostly
-    recomputing bounds and re-serialising the GeoJSON), which would make every click and
-    control change slow. So it is run once per view with its frontend call captured,
-    and each run replays the captured arguments: the same script, assets, key and return
-    keys, byte for byte, as st_folium itself would send.
-    The map is made offline (`layers.assets.make_offline`) first: st_folium sends the map's
-    script and stylesheet links to its iframe, and folium's defaults point at CDNs.
-    """
-    m = make_offline(build_map(snapshot_of(day, worldview), layers=layers, tiles=tiles))
-    send, lock = map_frontend()
-    capture = _Capture(send)
-    with lock:
-        streamlit_folium._component_func = capture
-        try:
-            # render=False: st_folium renders the map itself anyway; its extra render of
-            # the whole page first changes nothing it sends (checked in tests/test_app.py).
-            st_folium(
-                m,
-                key=MAP_KEY,
-                height=MAP_HEIGHT,
-                use_container_width=True,
-                returned_objects=CLICK_KEYS,
-                render=False,
-            )
-        finally:
-            streamlit_folium._component_func = send
-    return capture.arguments
-
-
 def show_map(view: View, tiles: str | None) -> dict[str, Any] | None:
-    """The map of the view; returns what the reader last clicked (None before a click)."""
-    arguments = map_component(view.day.isoformat(), view.worldview.value, view.layers, tiles)
-    send, _ = map_frontend()
-    return send(**arguments)
+    """The map of the view, the very page the HTML download holds (`export_html_of`, cached
+    per view); returns what the reader last clicked (None before a click)."""
+    page = export_html_of(view.day.isoformat(), view.worldview.value, view.layers, tiles)
+    return map_page(page, height=MAP_HEIGHT, key=MAP_KEY)
 
 
 @st.cache_resource(show_spinner=False)
@@ -135,8 +73,10 @@ def boundary_names() -> dict[str, str]:
     return dict(zip(frame["id"], frame["name"], strict=True))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner="Drawing the map …")
 def export_html_of(day: str, worldview: str, layers: tuple[str, ...], tiles: str | None) -> str:
+    """The page of a view, once per process: the map shows it and the download holds it
+    (a str is immutable, so one copy serves every session)."""
     return render_html(snapshot_of(day, worldview), layers, tiles)
 
 
@@ -270,21 +210,13 @@ def sidebar() -> tuple[View, str | None]:
 # ---- clicks -> selection -----------------------------------------------------------------
 
 
-def clicked_item(returned: dict[str, Any] | None) -> str | None:
-    """The id of what was clicked: every clickable item of the map carries it in its GeoJSON
-    properties (territories, countries, treaty links, places, halos)."""
-    feature = (returned or {}).get("last_active_drawing") or {}
-    item = (feature.get("properties") or {}).get("id")
-    return str(item) if item else None
-
-
-def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> bool:
-    """Selects what was clicked, once per click (the map reports its last click every run);
-    True on the run that follows a new click."""
-    token = json.dumps(
-        {k: (returned or {}).get(k) for k in CLICK_KEYS}, sort_keys=True, default=str
-    )
-    item = clicked_item(returned)
+def follow_click(returned: dict[str, Any] | None) -> bool:
+    """Selects what was clicked, once per click: the map reports its last click on every
+    run, and each click carries a token of its own, so a second click on the same item
+    counts while a rerun does not undo a choice made in the picker since. True on the run
+    that follows a new click."""
+    token = json.dumps(returned, sort_keys=True, default=str)
+    item = clicked_id(returned)
     new = bool(item) and st.session_state.get("_last_click") != token
     if new:
         st.session_state[SELECTED] = item
@@ -295,8 +227,9 @@ def follow_click(returned: dict[str, Any] | None, snapshot: Snapshot) -> bool:
 
 # On a phone Streamlit stacks the columns, so the details come below a map taller than the
 # screen: there the map takes part of the screen, the panel grows with its content, and a
-# tap on the map scrolls the panel's heading into view. `MAP_FRAME` is st_folium's iframe.
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# tap on the map scrolls the panel's heading into view. `MAP_FRAME` is the map component's
+# iframe (Streamlit titles it by the component's module and name).
+MAP_FRAME = 'iframe[title="dashboard.component.map"]'
 PHONE_STYLE = f"""<style>
 @media (max-width: 640px) {{
   {MAP_FRAME} {{ height: 62vh !important; }}
@@ -363,7 +296,11 @@ def recognition_chart_spec(last: str) -> dict[str, Any]:
 
     Only the marker of the chosen date changes from run to run, so `recognition_chart`
     swaps that one data point instead of rebuilding and re-validating the chart (40 ms).
+    Altair is imported here, not with the page: importing it takes about a second, and the
+    first run would otherwise spend it before the map is sent.
     """
+    import altair as alt
+
     steps = recognition_steps(record())
     frame = pd.DataFrame(
         {
@@ -527,7 +464,7 @@ def main() -> None:
     st.html(PHONE_STYLE)
     map_column, panel_column = st.columns([2, 1], gap="medium")
     with map_column:
-        clicked = follow_click(show_map(view, tiles), snapshot)
+        clicked = follow_click(show_map(view, tiles))
     with panel_column, st.container(height=MAP_HEIGHT, border=False, key="details"):
         details_panel(snapshot)
         if clicked:

@@ -47,7 +47,7 @@ def take_screenshot(output: Path, day: str, worldview: str) -> None:
         wait_for_map(page)
         # The panel says what the popup says; closing it, and undoing the pan it made to fit,
         # shows the map as it opened.
-        map_frame(page).evaluate("""() => { const map = window.map; map.closePopup();
+        map_frame(page).evaluate("""() => { const map = map_0; map.closePopup();
             map.setView(map.options.center, map.options.zoom, {animate: false}); }""")
         page.mouse.move(5, VIEWPORT["height"] - 5)  # off the map: no hover tooltip
         page.wait_for_timeout(1500)  # the chart draws itself in

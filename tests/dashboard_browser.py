@@ -1,9 +1,10 @@
 """Running the real dashboard (`streamlit run app.py`) and driving it in Chromium.
 
 Shared by the browser test and `scripts/dashboard_screenshot.py`, so the README picture is
-taken the way the test looks at the dashboard. The map lives in streamlit-folium's
-component iframe; clicks are made with the page's mouse at a point found inside the
-iframe, because that is what a reader does (and what makes the component report back).
+taken the way the test looks at the dashboard. The map is the exported page, shown in a
+frame inside the dashboard's own component iframe (`dashboard/component.py`); clicks are
+made with the page's mouse at a point found inside that frame, because that is what a
+reader does (and what makes the component report back).
 """
 
 from __future__ import annotations
@@ -25,20 +26,26 @@ from offline_browser import OfflinePage, point_inside
 __all__ = [
     "ABKHAZIA",
     "APP",
+    "COMPONENT_FRAME",
     "MAP_FRAME",
     "click_on_map",
     "details_section",
     "fit_map",
+    "leave_date_field",
+    "map_box",
     "map_frame",
+    "map_frames",
     "run_dashboard",
     "save_clean_screenshot",
     "set_date",
+    "type_date",
     "wait_for_map",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+COMPONENT_FRAME = 'iframe[title="dashboard.component.map"]'  # Streamlit titles it by name
+MAP_FRAME = "iframe#geomap-map"  # inside COMPONENT_FRAME: the exported page
 ABKHAZIA = ((42.35, 39.9), (43.6, 42.2))  # south-west, north-east
 START_TIMEOUT = 90.0
 
@@ -119,26 +126,35 @@ def run_dashboard(
         log.close()
 
 
+def map_frames(page: Any) -> Any:
+    """A FrameLocator into the map's page (for locating elements of the map)."""
+    return page.frame_locator(COMPONENT_FRAME).frame_locator(MAP_FRAME)
+
+
+def map_box(page: Any) -> Any:
+    """The map's frame on the page (x, y, width, height in the page's viewport)."""
+    return page.frame_locator(COMPONENT_FRAME).locator(MAP_FRAME).bounding_box()
+
+
 def map_frame(page: Any) -> Any:
-    """The Frame of the map component (for evaluating inside it)."""
-    return page.locator(MAP_FRAME).element_handle().content_frame()
+    """The Frame of the map's page (for evaluating inside it)."""
+    return page.frame_locator(COMPONENT_FRAME).locator(MAP_FRAME).element_handle().content_frame()
 
 
 def wait_for_map(page: Any, timeout: float = 60_000) -> Any:
     """Waits until Leaflet has drawn the territories inside the component; returns the frame."""
-    page.wait_for_selector(MAP_FRAME, timeout=timeout)
-    page.frame_locator(MAP_FRAME).locator(
-        ".leaflet-container path.geomap-territory"
-    ).first.wait_for(state="attached", timeout=timeout)
+    map_frames(page).locator(".leaflet-container path.geomap-territory").first.wait_for(
+        state="attached", timeout=timeout
+    )
     return map_frame(page)
 
 
 def fit_map(page: Any, bounds: tuple[tuple[float, float], tuple[float, float]]) -> None:
-    """Shows (south-west, north-east) at once, through Leaflet in the iframe (`window.map`,
-    which streamlit-folium sets). Moving the view sends nothing back: no rerun."""
+    """Shows (south-west, north-east) at once, through Leaflet in the map's page (`map_0`:
+    export ids are stable). Moving the view sends nothing back: no rerun."""
     map_frame(page).evaluate(
         # a block: fitBounds returns the map, which Playwright would serialise back to Python
-        "b => { window.map.fitBounds(b, {animate: false}); }",
+        "b => { map_0.fitBounds(b, {animate: false}); }",
         [list(bounds[0]), list(bounds[1])],
     )
     page.wait_for_timeout(300)  # Leaflet redraws the SVG on the next animation frame
@@ -149,7 +165,7 @@ def click_on_map(page: Any, selector: str, *, tap: bool = False) -> None:
     `selector` inside the map iframe."""
     frame = map_frame(page)
     x, y = point_inside(frame, selector)
-    box = page.locator(MAP_FRAME).bounding_box()
+    box = map_box(page)
     (page.touchscreen.tap if tap else page.mouse.click)(box["x"] + x, box["y"] + y)
 
 
@@ -167,13 +183,23 @@ def set_date(page: Any, day: str) -> None:
     into the year moves on to the month and the day by itself, and leaving the field commits
     the value (Enter does not).
     """
-    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
-    field.locator('[data-type="year"]').click()
-    page.keyboard.type(day.replace("-", ""), delay=40)
-    page.locator('[data-testid="stSidebar"] h2').first.click()  # leave the field
+    type_date(page, day)
+    leave_date_field(page)
     page.locator(f'[data-testid="stCaptionContainer"]:has-text("{day}")').first.wait_for(
         timeout=30_000
     )
+
+
+def type_date(page: Any, day: str) -> None:
+    """Types a day (YYYY-MM-DD) into the date field; nothing is sent until the field is left."""
+    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
+    field.locator('[data-type="year"]').click()
+    page.keyboard.type(day.replace("-", ""), delay=40)
+
+
+def leave_date_field(page: Any) -> None:
+    """Commits a typed date, as a reader does: by clicking elsewhere (Enter does not)."""
+    page.locator('[data-testid="stSidebar"] h2').first.click()
 
 
 def save_clean_screenshot(opened: OfflinePage, output: Path) -> None:

@@ -15,11 +15,9 @@ from typing import Any
 
 import pytest
 import streamlit as st
-import streamlit_folium
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from streamlit_folium import st_folium
 
 import layers.map
 from geodata.details import Details, Fact, Section
@@ -27,22 +25,21 @@ from geodata.loader import default_record
 from geodata.model import Source
 from geodata.snapshot import as_of
 from geodata.worldviews import Worldview
-from layers.assets import make_offline
+from layers.assets import assert_offline
 from layers.export import render_geojson, render_html
 from layers.map import DEFAULT_LAYERS, LAYER_NAMES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 180  # the first run builds a map on a shared, noisy machine
-ABKHAZIA_CLICK = {
-    "last_active_drawing": {
-        "type": "Feature",
-        "id": "ABK",
-        "properties": {"id": "ABK", "name": "Abkhazia"},
-        "geometry": {"type": "Point", "coordinates": [41.0, 43.0]},
-    },
-    "last_object_clicked": {"lat": 43.0, "lng": 41.0},
-    "last_object_clicked_tooltip": "Abkhazia",
-}
+
+
+def map_click(item: str | None, click: int = 1) -> dict[str, Any]:
+    """What the map component (dashboard/frontend/map.js) sends on a click: the clicked
+    item's id from its GeoJSON properties, and a token of its own for each click."""
+    return {"id": item, "click": f"1764000000000.5:{click}"} if item else {"click": f"x:{click}"}
+
+
+ABKHAZIA_CLICK = map_click("ABK")
 
 
 def open_app(**params: str) -> AppTest:
@@ -117,17 +114,15 @@ def test_defaults_without_a_link() -> None:
     }
 
 
-def test_map_reruns_on_clicks_only_and_loads_nothing_from_a_cdn() -> None:
-    args = map_args(open_app())
-    assert set(args["returned_objects"]) <= {
-        "last_active_drawing",
-        "last_object_clicked",
-        "last_object_clicked_tooltip",
-    }
-    assert not {"bounds", "zoom", "center"} & set(args["returned_objects"])
-    links = args["js_links"] + args["css_links"]
-    assert links and all(link.startswith("data:") for link in links), links
-    assert "https://" not in args["header"]
+def test_the_map_is_the_exported_page_and_loads_nothing_from_a_cdn() -> None:
+    """The component is given the page `geomap export` writes for the view, nothing else
+    (it sends back clicks only: tests/test_browser_dashboard.py counts the reruns)."""
+    args = map_args(open_app(date="2015-06-01", worldview="de-jure"))
+    assert set(args) == {"html", "height", "key", "default"}
+    snapshot = as_of(date(2015, 6, 1), "de-jure")
+    assert args["html"] == render_html(snapshot, DEFAULT_LAYERS, None)
+    assert_offline(args["html"])
+    assert "Content-Security-Policy" in args["html"]
 
 
 def test_a_link_reopens_its_view() -> None:
@@ -259,36 +254,21 @@ def test_a_second_click_on_the_same_shape_reselects_it() -> None:
     assert "Georgia" in panel_html(at)
     at.run()  # the map still reports its last click: that must not undo the choice
     assert 'data-item="GEO"' in panel_html(at)
-    click(at, {**ABKHAZIA_CLICK, "last_object_clicked": {"lat": 43.1, "lng": 41.2}})
+    click(at, map_click("ABK", click=2))
     assert 'data-item="ABK"' in panel_html(at)
 
 
 def test_clicking_a_state_the_record_does_not_know() -> None:
     at = open_app(date="2015-06-01")
-    feature = {"type": "Feature", "properties": {"id": "FRA", "name": "France"}, "geometry": None}
-    click(at, {**ABKHAZIA_CLICK, "last_active_drawing": feature})
+    click(at, map_click("FRA"))
     no_errors(at)
     assert "France has never recognised Abkhazia or South Ossetia" in panel_html(at)
-
-
-def feature_click(item: str | None, kind: str = "Point") -> dict[str, Any]:
-    """What the map returns for a click on a line or a marker: its toGeoJSON()."""
-    coordinates = [[37.6, 55.7], [41.0, 43.0]] if kind == "LineString" else [41.0, 43.0]
-    return {
-        "last_active_drawing": {
-            "type": "Feature",
-            "properties": {"id": item} if item else {},
-            "geometry": {"type": kind, "coordinates": coordinates},
-        },
-        "last_object_clicked": {"lat": 43.0, "lng": 41.0},
-        "last_object_clicked_tooltip": "Russia – Abkhazia: 5 treaties",
-    }
 
 
 def test_clicking_a_treaty_link_opens_the_treaties_of_its_pair() -> None:
     """A treaty link carries its pair's id ("RUS+ABK"): nothing is read from its geometry."""
     at = open_app(date="2015-06-01")
-    click(at, feature_click("RUS+ABK", "LineString"))
+    click(at, map_click("RUS+ABK"))
     no_errors(at)
     treaties = section(panel_html(at), "treaties")
     assert 'data-item="RUS+ABK"' in panel_html(at)
@@ -296,15 +276,15 @@ def test_clicking_a_treaty_link_opens_the_treaties_of_its_pair() -> None:
 
 
 def test_a_click_is_resolved_by_id_alone() -> None:
-    """A halo carries its state's id and a place marker its place's; a click on something
-    without an id selects nothing, whatever its tooltip or its geometry say."""
+    """A halo carries its state's id and a place marker its place's; the component sends
+    nothing but the id, and a value without one selects nothing."""
     at = open_app(date="2015-06-01")
-    click(at, feature_click("NRU"))
+    click(at, map_click("NRU"))
     assert 'data-item="NRU"' in panel_html(at)
-    click(at, feature_click("sukhumi"))
+    click(at, map_click("sukhumi", click=2))
     assert 'data-item="sukhumi"' in panel_html(at) and "Sukhumi" in panel_html(at)
     at = open_app(date="2015-06-01")
-    click(at, feature_click(None, "LineString"))  # the ends are Moscow and Sukhumi
+    click(at, map_click(None))  # a click the frontend would not even send
     no_errors(at)
     assert not [h for h in at.html if "geomap-details" in h.value]
 
@@ -449,8 +429,7 @@ def test_chart_marks_the_chosen_date_and_timeline_stops_there() -> None:
 def test_a_day_already_shown_replays_its_map_without_building_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Switching back to a day is a replay of the prepared map component; st_folium sends
-    the same map whether or not it renders the page first (app.py passes render=False)."""
+    """Switching back to a day shows the page prepared for it, byte for byte."""
     built: list[date] = []
     real_build = layers.map.build_map
 
@@ -468,30 +447,16 @@ def test_a_day_already_shown_replays_its_map_without_building_it(
     assert built == days
     assert map_args(at) == first
 
-    sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
-    for render in (True, False):
-        m = make_offline(real_build(as_of(date(2015, 1, 23), "de-facto")))
-        st_folium(
-            m,
-            key="map",
-            height=720,
-            use_container_width=True,
-            returned_objects=["last_active_drawing"],
-            render=render,
-        )
-    with_render, without = ({k: v for k, v in s.items() if k != "on_change"} for s in sent)
-    assert with_render == without
-
 
 @pytest.mark.parametrize("tiles", ["OpenStreetMap.Mapnik", "Esri.WorldGrayCanvas"])
 def test_an_online_tile_background_is_a_choice(tiles: str) -> None:
     at = open_app(date="2015-06-01")
-    offline_script = map_args(at)["script"]
+    offline_page = map_args(at)["html"]
     at.sidebar.selectbox(key="tiles").set_value(tiles)
     at.run()
     no_errors(at)
-    assert "tileLayer" in map_args(at)["script"] and "tileLayer" not in offline_script
+    tile_host = str(layers.map.tile_provider(tiles)["url"]).split("/")[2]
+    assert tile_host in map_args(at)["html"] and tile_host not in offline_page
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The real dashboard in Debian's Chromium, every non-loopback request blocked and counted.
 
-`streamlit run app.py` on a free loopback port; the map must draw inside the st_folium
-iframe with no network (Leaflet comes inline, not from a CDN), a click on Abkhazia must
+`streamlit run app.py` on a free loopback port; the map must draw inside the dashboard's
+map component with no network (Leaflet comes inline, not from a CDN), a click on Abkhazia must
 open its details, the date control must change them, and panning and zooming must not
 rerun the script. Screenshots go to test-output/screenshots/ for a person to look at.
 """
@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from dashboard_browser import (
     ABKHAZIA,
-    MAP_FRAME,
     click_on_map,
     details_section,
     fit_map,
+    map_box,
+    map_frames,
     run_dashboard,
     set_date,
     wait_for_map,
@@ -70,7 +71,7 @@ def test_dashboard_offline_click_date_and_no_rerun_on_pan(
 
     # Pan and zoom: the map reports clicks only, so the script must not run again.
     before = sent[0]
-    box = page.locator(MAP_FRAME).bounding_box()
+    box = map_box(page)
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)
     page.mouse.down()
@@ -78,7 +79,7 @@ def test_dashboard_offline_click_date_and_no_rerun_on_pan(
     page.mouse.up()
     page.mouse.wheel(0, -300)
     page.wait_for_timeout(800)
-    page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+    map_frames(page).locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(2000)
     reruns = sent[0] - before
     print(f"messages sent to the server on pan and zoom: {reruns}")
@@ -121,7 +122,7 @@ def test_on_a_phone_a_tapped_territorys_details_come_into_view(
         page = opened.page
         page.goto(f"{dashboard_url}/?date=2015-06-01")
         wait_for_map(page)
-        frame = page.locator(MAP_FRAME).bounding_box()
+        frame = map_box(page)
         assert frame and frame["y"] + frame["height"] < 844, "the map fills the whole phone"
         fit_map(page, ABKHAZIA)
         click_on_map(page, "path.geomap-territory.geomap-ABK", tap=True)
@@ -141,9 +142,7 @@ def test_clicking_a_treaty_link_opens_the_treaty(
 ) -> None:
     page = dashboard_page.page
     page.goto(f"{dashboard_url}/?date=2015-06-01&layers=alliances")
-    page.frame_locator(MAP_FRAME).locator("path.geomap-link").first.wait_for(
-        state="attached", timeout=60_000
-    )
+    map_frames(page).locator("path.geomap-link").first.wait_for(state="attached", timeout=60_000)
     fit_map(page, ((41.5, 36.0), (56.5, 46.0)))  # Sukhumi to Moscow
     click_on_map(page, "path.geomap-link.geomap-link-rus-abk-alliance-2014")
     treaties = details_section(page, "RUS+ABK", "treaties")

@@ -1,9 +1,10 @@
 """The overrides of other projects' internals hold only for the versions they were written for.
 
 `layers/js/shapes.js` replaces parts of Leaflet's path machinery, `layers/elements.py` and
-`layers/assets.py` lean on branca's element tree, and `app.py` captures streamlit-folium's
-frontend call. pyproject.toml caps these packages; this test fails on any other installed
-version and names what to re-check before the pin is moved.
+`layers/assets.py` lean on branca's element tree. pyproject.toml caps these packages; this
+test fails on any other installed version and names what to re-check before the pin is moved.
+(The dashboard's map is a Streamlit component of its own, `dashboard/component.py`, through
+Streamlit's public components API: nothing of streamlit-folium is used any more.)
 """
 
 from __future__ import annotations
@@ -29,11 +30,6 @@ WRITTEN_FOR: dict[str, tuple[str, str]] = {
         "0.8.2",
         "layers/elements.py: Element._children/_parent/_name/_template and the root's "
         "`script` element that _ScriptElement.render writes into",
-    ),
-    "streamlit-folium": (
-        "0.27.4",
-        "app.py: map_component swaps the private streamlit_folium._component_func to "
-        "capture and replay st_folium's frontend arguments",
     ),
 }
 
