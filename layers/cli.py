@@ -14,7 +14,6 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn
@@ -145,7 +144,22 @@ def _one_line_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
     sys.exit(2)
 
 
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked for (argparse's own action needs it up front)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser.exit(message=f"geomap {_package_version()}\n")
+
+
 def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~0.04 s: only for --version
+
     try:
         return version("geomap")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -183,7 +197,7 @@ def _snapshot_arguments(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """Every command and option of `geomap`."""
     parser = argparse.ArgumentParser(prog="geomap", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"geomap {_package_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     facts = commands.add_parser("facts", help="print the snapshot of the record on a day")
@@ -440,10 +454,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except ImportError as error:
+        # a signal during a compiled module's import (numpy's) comes back as an ImportError
+        # with the stop somewhere down its chain
+        stop: BaseException | None = error
+        while stop is not None and not isinstance(stop, KeyboardInterrupt):
+            stop = stop.__cause__ or stop.__context__
+        if stop is None:
+            raise
+        return _stopped(command, stop)
     except KeyboardInterrupt as interrupt:
-        cause = interrupt.args[0] if isinstance(interrupt, Interrupted) else "Ctrl-C"
-        print(f"{command}: stopped by {cause}; no file was changed", file=sys.stderr)
-        return 143 if isinstance(interrupt, Interrupted) else 130
+        return _stopped(command, interrupt)
+
+
+def _stopped(command: str, interrupt: KeyboardInterrupt) -> int:
+    """One line saying what stopped the command; 143 for SIGTERM, 130 for Ctrl-C."""
+    cause = interrupt.args[0] if isinstance(interrupt, Interrupted) else "Ctrl-C"
+    print(f"{command}: stopped by {cause}; no file was changed", file=sys.stderr)
+    return 143 if isinstance(interrupt, Interrupted) else 130
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import jinja2
 import markupsafe
 
 from geodata.details import (
@@ -31,6 +31,9 @@ from geodata.model import Obligation, Source
 from geodata.snapshot import Snapshot, TreatyState
 from geodata.validation import is_web_url
 
+if TYPE_CHECKING:  # imported when a template is first rendered: the still maps need `text` only
+    import jinja2
+
 __all__ = [
     "item_html",
     "pair_tooltip",
@@ -40,19 +43,28 @@ __all__ = [
     "tooltip_html",
 ]
 
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("layers", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    auto_reload=False,  # packaged files: no stat() of each template on every render
-)
-
 
 @functools.cache
 def _template(name: str) -> jinja2.Template:
-    return _TEMPLATES.get_template(f"{name}.html.j2")
+    return _environment().get_template(f"{name}.html.j2")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("layers", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # packaged files: no stat() of each template on every render
+    )
+    environment.globals.update(
+        is_web_url=is_web_url, fact_html=_fact_html, source_html=_source_html
+    )
+    return environment
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,9 +76,6 @@ def _fact_html(fact: Fact) -> markupsafe.Markup:
 @functools.lru_cache(maxsize=4096)
 def _source_html(source: Source) -> markupsafe.Markup:
     return markupsafe.Markup(_template("source").render(s=source))
-
-
-_TEMPLATES.globals.update(is_web_url=is_web_url, fact_html=_fact_html, source_html=_source_html)
 
 
 def text(value: object) -> str:
