@@ -52,7 +52,8 @@ LINE_HEIGHT = 1.2
 
 @dataclass(frozen=True)
 class LabelRequest:
-    """A name to write: for an area (`shape` in lon/lat) or beside a dot (`at`, lon/lat)."""
+    """A name to write: for an area (`shape` in lon/lat) or beside a dot (`at`, lon/lat);
+    with both, beside the dot if there is room there, else as the area's name."""
 
     key: str
     text: str
@@ -268,7 +269,8 @@ def _first_free(
             box = shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if free(box):
                 return label(lines, cx, cy, w, h)
-        return None
+        if request.shape is None:
+            return None  # a dot's name with nowhere free; an area's goes on as below
     if request.anchors:
         lines, w, h = layouts[-1]
         lon = np.array([a[0] for a in request.anchors])

@@ -24,7 +24,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,12 @@ EXTENTS = ("story", "caucasus", "world")
 CAUCASUS = (36.0, 39.5, 50.5, 46.0)
 LEGEND_WIDTH = 0.27
 """Share of the canvas width given to the legend panel."""
+SMALL = 2.5
+"""Points: a coloured state or territory whose largest piece is no wider nor taller than
+this (7 px at 200 dpi; Nauru at world extent is a quarter of a pixel) gets a ring of its
+fill, `RING` points in radius, and its name beside the ring, so it stays visible (its
+capital's dot, which would sit on the ring, is left off)."""
+RING = 3.2
 HEADER, FOOTER = 46.0, 30.0
 """Heights (points) of the title band above the map and the source band below it."""
 
@@ -243,12 +249,10 @@ class _Canvas:
             xy = np.array([[x, y - r], [x + r, y + r * 0.8], [x - r, y + r * 0.8], [x, y - r]])
             codes = [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY]
             edge = "#FFFFFF"
+            path = MplPath(xy, codes)
         else:
-            t = np.linspace(0, 2 * np.pi, 25)
-            xy = np.column_stack([x + r * np.cos(t), y + r * np.sin(t)])
-            codes = [MplPath.MOVETO] + [MplPath.LINETO] * 23 + [MplPath.CLOSEPOLY]
-            edge = "#1A1A1A"
-        group.items.append(_Shape(MplPath(xy, codes), category.color, edge, category.weight))
+            path, edge = _circle(x, y, r), "#1A1A1A"
+        group.items.append(_Shape(path, category.color, edge, category.weight))
 
     def text(
         self,
@@ -267,6 +271,12 @@ class _Canvas:
     ) -> None:
         """`s` centred vertically on `y`; `ha` "center" or "left" of `x`."""
         group.items.append(_Text(x, y, s, size, bold, italic, ha, color, halo, gid))
+
+
+def _circle(x: float, y: float, r: float) -> MplPath:
+    t = np.linspace(0, 2 * np.pi, 25)
+    xy = np.column_stack([x + r * np.cos(t), y + r * np.sin(t)])
+    return MplPath(xy, [MplPath.MOVETO] + [MplPath.LINETO] * 23 + [MplPath.CLOSEPOLY])
 
 
 def _path(shape: BaseGeometry) -> MplPath | None:
@@ -597,6 +607,7 @@ def _draw(
                     casing = Category("casing", "", "line", LAND_OUTLINE, weight=4)
                     canvas.line(group, xy, casing)
                 canvas.line(group, xy, category)
+    rings = _small_state_rings(canvas, snapshot, shapes_ll, shapes, fills, to_map)
     alliances = canvas.group("alliances")
     places = snapshot.record.places
     for pair, states in snapshot.treaty_pairs():
@@ -612,11 +623,13 @@ def _draw(
         canvas.line(alliances, xy, stage, color=link_category(strongest.treaty.obligations).color)
     place_group = canvas.group("places")
     involved = snapshot.involved()
-    dots: list[Dot] = []
+    dots = [Dot(key, lon, lat, RING + 0.8) for key, (lon, lat, _, _) in rings.items()]
     capitals = []
     x0, y0, x1, y1 = map_box
     for place in snapshot.places:
         if place.kind not in PLACES or (place.kind == "capital" and place.entity not in involved):
+            continue
+        if place.kind == "capital" and place.entity in rings:  # the ring stands for the state
             continue
         x, y = to_map(np.array([place.lon]), np.array([place.lat]))
         px, py = float(x[0]), float(y[0])
@@ -627,7 +640,10 @@ def _draw(
         dots.append(Dot(place.id, place.lon, place.lat, radius + 0.8))
         if place.kind == "capital":
             capitals.append((place.id, place.name, place.lon, place.lat))
-    requests = label_requests(snapshot, shapes_ll, capitals, world=frame.world, size=8.0)
+    requests = [  # a ringed state's name goes beside its ring, as a capital's beside its dot
+        replace(r, at=rings[r.key][:2]) if r.key in rings else r
+        for r in label_requests(snapshot, shapes_ll, capitals, world=frame.world, size=8.0)
+    ]
     # for `intersects` only: a collection answers as their union would, without the union
     land = shapely.GeometryCollection([g for g in shapes.values() if not g.is_empty])
     placed = place_labels(
@@ -656,6 +672,9 @@ def _draw(
                 halo=halos,
                 gid=f"label-{_token(label.key)}-{i}",
             )
+    # the rings over the labels' leader lines, which end at the ring's centre
+    ring_group = next(g for g in canvas.groups if g.gid == "small-states")
+    canvas.groups.append(canvas.groups.pop(canvas.groups.index(ring_group)))
     swatches, title_box = _furniture(canvas, snapshot, frame, map_box)
     return StillMap(
         b"",
@@ -669,7 +688,40 @@ def _draw(
         title_box,
         fills,
         to_map,
+        {fid: (x, y, RING) for _, _, fid, (x, y) in rings.values()},
     )
+
+
+def _small_state_rings(
+    canvas: _Canvas,
+    snapshot: Snapshot,
+    shapes_ll: dict[str, BaseGeometry],
+    shapes: dict[str, BaseGeometry],
+    fills: dict[str, Category],
+    to_map,
+) -> dict[str, tuple[float, float, str, tuple[float, float]]]:
+    """Rings for the coloured states and territories too small to see at this scale (see
+    `SMALL`): entity id -> (lon, lat, boundary id, (x, y) in points)."""
+    group = canvas.group("small-states")
+    by_boundary: dict[str, str] = {}  # the first entity drawn in the shape, as the fills take it
+    for entity in snapshot.record.entities.values():
+        by_boundary.setdefault(entity.boundary_id, entity.id)
+    never = STANCES[StanceKind.NEVER]
+    rings: dict[str, tuple[float, float, str, tuple[float, float]]] = {}
+    for fid, category in sorted(fills.items()):
+        if category == never or fid not in by_boundary or shapes[fid].is_empty:
+            continue
+        largest = max(getattr(shapes[fid], "geoms", [shapes[fid]]), key=lambda g: g.area)
+        x0, y0, x1, y1 = largest.bounds
+        if max(x1 - x0, y1 - y0) > SMALL:
+            continue
+        piece = max(getattr(shapes_ll[fid], "geoms", [shapes_ll[fid]]), key=lambda g: g.area)
+        centre = piece.centroid
+        x, y = to_map(np.array([centre.x]), np.array([centre.y]))
+        px, py = float(x[0]), float(y[0])
+        group.items.append(_Shape(_circle(px, py, RING), category.color, "#1A1A1A", 0.8))
+        rings[by_boundary[fid]] = (centre.x, centre.y, fid, (px, py))
+    return rings
 
 
 def _furniture(canvas: _Canvas, snapshot: Snapshot, frame: Frame, map_box):

@@ -195,3 +195,32 @@ def test_story_frame_holds_the_days_story_only(day: date, parties: set[str]) -> 
     from layers.story import story_parts
 
     assert set(story_parts(snapshot)[1]) == parties
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_states_too_small_to_see_get_a_ring_and_their_name(day: date) -> None:
+    """At world extent Nauru is a fraction of a pixel: a ring of its fill marks it, named."""
+    result = still(day, "png", "world")
+    image = Image.open(io.BytesIO(result.data)).convert("RGB")
+    scale = image.width / result.width
+    snapshot = as_of(day)
+    shapes = dict(zip(display_boundaries()["id"], display_boundaries().geometry, strict=True))
+    expected = {"SOS"} | ({"NRU", "TUV", "VUT"} if day.year == 2015 else set())
+    assert expected <= set(result.markers)
+    for fid in expected:
+        projected = shapely.transform(
+            shapes[fid],
+            lambda c: np.column_stack(result.to_map(c[:, 0], c[:, 1])),  # type: ignore[operator]
+        )
+        if fid == "NRU":  # the polygon alone would not show: under one pixel across
+            x0, y0, x1, y1 = projected.bounds
+            assert max(x1 - x0, y1 - y0) * scale < 1
+        x, y, radius = result.markers[fid]
+        assert shapely.Point(x, y).distance(projected) < radius, "the ring is on the state"
+        centre = image.getpixel((int(x * scale), int(y * scale)))
+        assert centre == _rgb(result.fills[fid].color), (fid, centre)
+        rim = [image.getpixel((int((x + dx) * scale), int(y * scale))) for dx in (-radius, radius)]
+        assert all(max(p) < 90 for p in rim), (fid, rim)  # the dark outline, both sides
+        entity = next(e.id for e in snapshot.record.entities.values() if e.boundary_id == fid)
+        assert entity in {label.key for label in result.labels}, f"{fid} is named"
+    assert not still(day, "png").markers, "at the story's scale every state shows as itself"
