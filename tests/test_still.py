@@ -224,3 +224,60 @@ def test_states_too_small_to_see_get_a_ring_and_their_name(day: date) -> None:
         entity = next(e.id for e in snapshot.record.entities.values() if e.boundary_id == fid)
         assert entity in {label.key for label in result.labels}, f"{fid} is named"
     assert not still(day, "png").markers, "at the story's scale every state shows as itself"
+
+
+NON_LATIN = ("აფხაზეთი", "Абхазия")
+"""Abkhazia in Georgian and in Russian."""
+
+
+def _text_page(fmt: str, texts: tuple[str, ...]) -> bytes:
+    """A page holding only `texts`, written as the still maps write theirs."""
+    from layers.still import _WRITERS, _Canvas
+
+    canvas = _Canvas(300, 40 + 30 * len(texts))
+    group = canvas.group("labels")
+    for i, text in enumerate(texts):
+        canvas.text(group, 20, 30 + 30 * i, text, 14, ha="left", halo=True)
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        return _WRITERS[fmt](canvas, (300, 40 + 30 * len(texts)), 72)
+
+
+def _ink(text: str) -> np.ndarray:
+    """The PNG pixels of `text` alone (rows of the first line, halo included)."""
+    image = Image.open(io.BytesIO(_text_page("png", (text,)))).convert("L")
+    return np.asarray(image)[10:50, :]
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_georgian_and_cyrillic_render_without_missing_glyphs(fmt: str) -> None:
+    """No tofu: the font drawn (DejaVu Sans from the matplotlib wheel) maps every character;
+    in the PNG no character is drawn as the box of a missing glyph (two characters the font
+    lacks are drawn alike, so the check can see one); the SVG keeps the text as characters
+    in that font; the PDF embeds that font and gives the text back."""
+    from matplotlib.ft2font import FT2Font
+
+    from layers.still import FONT_FILE
+
+    face = FT2Font(str(FONT_FILE))
+    letters = sorted({c for text in NON_LATIN for c in text})
+    assert all(face.get_char_index(ord(c)) for c in letters)
+    assert face.get_char_index(ord("中")) == 0
+    data = _text_page(fmt, NON_LATIN)
+    if fmt == "png":
+        tofu = _ink("中")
+        assert (tofu < 80).any() and np.array_equal(_ink("文"), tofu), "missing glyphs look alike"
+        for letter in letters:
+            assert not np.array_equal(_ink(letter), tofu), letter
+        ink = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
+        for i in range(len(NON_LATIN)):
+            assert (ink[30 * i + 20 : 30 * i + 40] < 80).sum() > 100, "each line is drawn"
+    elif fmt == "svg":
+        root = ET.fromstring(data)
+        assert [t.text for t in root.iter(f"{SVG}text")] == list(NON_LATIN)
+        assert "DejaVu Sans" in data.decode()
+    else:
+        text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        assert all(name in text for name in NON_LATIN), text
+        assert b"DejaVuSans" in data, "the embedded font is DejaVu Sans"
