@@ -8,11 +8,12 @@ so `facts` and `validate` start quickly and a signal is handled from the first m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -396,6 +397,8 @@ def _build_data(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    with _signals_held():
+        import numpy  # noqa: F401
     from geodata.display import StaleDisplayArtifact
     from layers.output import ExportError, check_writable, write_atomic
 
@@ -430,6 +433,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and Ctrl-C wait until the block ends. For numpy's import: a stop raised inside
+    it is printed as a traceback by numpy's C code and replaced by an ImportError, where we
+    want the one line; held, it is raised just after, as anywhere else."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows; there it stays a race
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGINT}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signal.Signals(signum).name)
 
@@ -454,15 +473,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return _quiet_broken_pipe()
-    except ImportError as error:
-        # a signal during a compiled module's import (numpy's) comes back as an ImportError
-        # with the stop somewhere down its chain
-        stop: BaseException | None = error
-        while stop is not None and not isinstance(stop, KeyboardInterrupt):
-            stop = stop.__cause__ or stop.__context__
-        if stop is None:
-            raise
-        return _stopped(command, stop)
     except KeyboardInterrupt as interrupt:
         return _stopped(command, interrupt)
 
