@@ -155,7 +155,8 @@ class _Version(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        parser.exit(message=f"geomap {_package_version()}\n")
+        print(f"geomap {_package_version()}")  # on stdout, as argparse's own action
+        parser.exit()
 
 
 def _package_version() -> str:
