@@ -26,6 +26,7 @@ from layers.script import js_source, to_js
 from layers.shapes import Features
 
 __all__ = [
+    "LabelLayer",
     "MapFrame",
     "MarkerLayer",
     "POPUP_OPTIONS",
@@ -92,6 +93,7 @@ SCRIPT_FILES: tuple[str, ...] = (
     "shape_layer.js",
     "polyline_layer.js",
     "marker_layer.js",
+    "label_layer.js",
     "map_frame.js",
 )
 """The files of `layers/js/` that define the functions the elements below call."""
@@ -247,6 +249,43 @@ class MarkerLayer(_Configured):
 
     def __init__(self, name: str, items: list[dict[str, Any]], *, pane: str) -> None:
         super().__init__(name, {"items": items, "pane": pane, "popup": POPUP_OPTIONS})
+
+
+class LabelLayer(_Configured):
+    """Names written on the map: per zoom (`zooms`: zoom -> placements, highest priority
+    first, see `layers.label_layer`), in `pane`, set in `font`, as DOM text with a halo.
+
+    Calls `geomapLabelLayer` (`layers/js/label_layer.js`) with its group and the map: the
+    names follow the map's zoom, and are hidden where they would leave it or run under the
+    title or legend.
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+    window.geomapLabelLayer(
+        {{ this.config }},
+        {{ this._parent.get_name() }},
+        {{ this._parent._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(
+        self,
+        zooms: Mapping[int, list[dict[str, Any]]],
+        *,
+        pane: str,
+        font: str,
+        line_height: float,
+        leader_color: str,
+    ) -> None:
+        super().__init__(
+            "geomap_labels",
+            {
+                "zooms": {str(z): v for z, v in zooms.items()},
+                "pane": pane,
+                "font": font,
+                "lineHeight": line_height,
+                "leaderColor": leader_color,
+            },
+        )
 
 
 POPUP_GAP = 12

@@ -24,6 +24,7 @@ from geodata.snapshot import Snapshot, StanceKind, TerritoryState
 from geodata.worldviews import Worldview
 
 __all__ = [
+    "LINE_HEIGHT",
     "SEAS",
     "Dot",
     "LabelRequest",
@@ -193,16 +194,26 @@ def place_labels(
     """Greedy placement by priority inside `frame` (x0, y0, x1, y1, output units).
 
     Boxes of placed labels and of dots are obstacles; a capital's own dot is not an
-    obstacle to its name. `land` (projected) keeps sea names off the land.
+    obstacle to its name, nor a dot drawn on top of it (a base in the capital): the name
+    goes beside both. `land` (projected) keeps sea names off the land.
     """
     placed: list[PlacedLabel] = []
     dot_boxes = {d.key: _dot_box(d, project) for d in dots}
     frame_box = shapely.box(*frame)
     for request in requests:
-        obstacles = [shapely.box(*p.box) for p in placed] + [
-            b for k, b in dot_boxes.items() if k != request.key
-        ]
-        label = _first_free(request, obstacles, project, width, frame_box, land)
+        symbol = dot_boxes.get(request.key)
+        own = {
+            k
+            for k, b in dot_boxes.items()
+            if k == request.key or (symbol is not None and b.intersects(symbol))
+        }
+        obstacles = np.array(
+            [shapely.box(*p.box) for p in placed]
+            + [b for k, b in dot_boxes.items() if k not in own]
+        )
+        if symbol is not None:
+            symbol = shapely.union_all([dot_boxes[k] for k in own])
+        label = _first_free(request, obstacles, symbol, project, width, frame_box, land)
         if label is not None:
             placed.append(label)
     return placed
@@ -234,14 +245,15 @@ def _layouts(request: LabelRequest, width: TextWidth) -> list[tuple[tuple[str, .
 
 def _first_free(
     request: LabelRequest,
-    obstacles: list[BaseGeometry],
+    obstacles: np.ndarray,
+    symbol: BaseGeometry | None,
     project: Projection,
     width: TextWidth,
     frame: BaseGeometry,
     land: BaseGeometry | None,
 ) -> PlacedLabel | None:
     def free(box: BaseGeometry) -> bool:
-        return frame.contains(box) and not any(box.intersects(o) for o in obstacles)
+        return frame.contains(box) and not shapely.intersects(box, obstacles).any()
 
     def label(lines, cx, cy, w, h, leader=None) -> PlacedLabel:
         return PlacedLabel(
@@ -263,9 +275,14 @@ def _first_free(
         px, py = float(x[0]), float(y[0])
         lines, w, h = layouts[0]
         gap = request.size * 0.6
+        sx0, sy0, sx1, sy1 = symbol.bounds if symbol is not None else (px, py, px, py)
+        right, left = max(px + gap, sx1 + 1), min(px - gap, sx0 - 1)
+        below, above = max(py + gap, sy1 + 1), min(py - gap, sy0 - 1)
         for dx, dy in ((1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1), (0, -1), (0, 1)):
-            cx = px + dx * (w / 2 + gap)
-            cy = py + dy * (h / 2 + gap * (0.4 if dx else 1))
+            cx = {1: right + w / 2, -1: left - w / 2, 0: px}[dx]
+            cy = {0: py, -1: py - h / 2 - gap * 0.4, 1: py + h / 2 + gap * 0.4}[dy]
+            if not dx:
+                cy = {-1: above - h / 2, 1: below + h / 2}[dy]
             box = shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if free(box):
                 return label(lines, cx, cy, w, h)
@@ -337,5 +354,5 @@ def _inside_points(area: BaseGeometry, grid: int = 12) -> list[tuple[float, floa
     points = shapely.points(xs.ravel(), ys.ravel())
     inside = points[shapely.contains(polygon, points)]
     room = shapely.distance(inside, polygon.exterior)
-    ordered = [inside[i] for i in np.argsort(-room, kind="stable")]
-    return [(pole.x, pole.y)] + [(p.x, p.y) for p in ordered]
+    ordered = shapely.get_coordinates(inside[np.argsort(-room, kind="stable")])
+    return [(pole.x, pole.y)] + [(float(x), float(y)) for x, y in ordered]

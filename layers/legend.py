@@ -95,6 +95,12 @@ def _swatch(category: Category) -> str:
             f'<line x1="2" y1="7" x2="26" y2="7" stroke="{color}" '
             f'stroke-width="{category.weight}" stroke-linecap="{text(category.cap)}"{dash}/>'
         )
+    elif category.kind == "text":
+        shape = (
+            f'<text x="14" y="11" text-anchor="middle" font-size="11" fill="{color}" '
+            'font-family="DejaVu Sans, sans-serif"><tspan font-weight="bold">A</tspan>'
+            '<tspan font-style="italic">a</tspan></text>'
+        )
     elif category.shape == "triangle":
         shape = f'<path d="M14 1 L21 13 L7 13 Z" fill="{color}" stroke="#fff"/>'
     else:

@@ -17,6 +17,7 @@ from geodata.display import display_boundaries, display_disputed_lines
 from geodata.snapshot import Snapshot
 from layers.alliances import alliances_layer
 from layers.elements import MapFrame, ScriptLibrary, ShapeData
+from layers.label_layer import LABEL_CSS, labels_layer
 from layers.legend import LEGEND_CSS, legend_html, title_html
 from layers.places import places_layer
 from layers.recognition import recognition_layer
@@ -26,7 +27,7 @@ from layers.territories import drawn_territories, territories_layer
 
 __all__ = ["DEFAULT_LAYERS", "LAYER_NAMES", "build_map", "tile_provider"]
 
-LAYER_NAMES: tuple[str, ...] = ("territories", "recognition", "alliances", "places")
+LAYER_NAMES: tuple[str, ...] = ("territories", "recognition", "alliances", "places", "labels")
 DEFAULT_LAYERS: tuple[str, ...] = LAYER_NAMES
 CENTER = (42.3, 43.4)
 """Georgia: the map opens on the subject; the world is one zoom-out away."""
@@ -88,10 +89,11 @@ def build_map(
         "territories": lambda: territories,
         "alliances": lambda: alliances_layer(snapshot),
         "places": lambda: places_layer(snapshot),
+        "labels": lambda: labels_layer(snapshot, _world()),
     }
     groups = {
         name: group
-        for name in ("recognition", "territories", "alliances", "places")
+        for name in ("recognition", "territories", "alliances", "places", "labels")
         if name in layers and (group := builders[name]()) is not None
     }
     m.add_child(
@@ -99,7 +101,7 @@ def build_map(
             background=SEA,
             panes=list(PANES.items()),
             patterns=_patterns(snapshot, world),
-            css=LEGEND_CSS,
+            css=LEGEND_CSS + LABEL_CSS,
             title=title_html(snapshot),
             legend=legend_html(layers),
             legend_layers={g.layer_name: name for name, g in groups.items()},

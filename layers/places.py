@@ -15,21 +15,26 @@ from layers.elements import MarkerLayer, css_token
 from layers.popups import item_html
 from layers.style import PLACES, Category
 
-__all__ = ["places_layer"]
+__all__ = ["places_layer", "shown_places"]
 
 
 def places_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Capitals and bases", overlay=True, show=True)
     group._name = "geomap_places"
-    involved = snapshot.involved()
-    items = [
-        _marker(snapshot, p, PLACES[p.kind])
-        for p in snapshot.places
-        if p.kind in PLACES and (p.kind != "capital" or p.entity in involved)
-    ]
+    items = [_marker(snapshot, p, PLACES[p.kind]) for p in shown_places(snapshot)]
     if items:
         group.add_child(MarkerLayer("geomap_place_markers", items, pane="geomap-places"))
     return group
+
+
+def shown_places(snapshot: Snapshot) -> list[Place]:
+    """The places drawn on the day: bases, and the capitals of the entities involved."""
+    involved = snapshot.involved()
+    return [
+        p
+        for p in snapshot.places
+        if p.kind in PLACES and (p.kind != "capital" or p.entity in involved)
+    ]
 
 
 def _marker(snapshot: Snapshot, place: Place, category: Category) -> dict:

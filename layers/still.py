@@ -47,6 +47,7 @@ from geodata.snapshot import Snapshot, StanceKind
 from layers.arcs import BEND, arc
 from layers.labels import Dot, PlacedLabel, label_requests, place_labels
 from layers.legend import ATTRIBUTION, legend_sections, title_parts
+from layers.places import shown_places
 from layers.story import story_bounds
 from layers.style import (
     BORDERS,
@@ -622,13 +623,10 @@ def _draw(
         canvas.line(alliances, xy, Category("halo", "", "line", LINK_HALO, weight=5))
         canvas.line(alliances, xy, stage, color=link_category(strongest.treaty.obligations).color)
     place_group = canvas.group("places")
-    involved = snapshot.involved()
     dots = [Dot(key, lon, lat, RING + 0.8) for key, (lon, lat, _, _) in rings.items()]
     capitals = []
     x0, y0, x1, y1 = map_box
-    for place in snapshot.places:
-        if place.kind not in PLACES or (place.kind == "capital" and place.entity not in involved):
-            continue
+    for place in shown_places(snapshot):
         if place.kind == "capital" and place.entity in rings:  # the ring stands for the state
             continue
         x, y = to_map(np.array([place.lon]), np.array([place.lat]))

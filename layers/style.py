@@ -29,6 +29,8 @@ __all__ = [
     "BORDERS",
     "Category",
     "HATCH_STRIPE",
+    "LABELS",
+    "LABEL_HALO",
     "LAND_OUTLINE",
     "LEGEND_SECTIONS",
     "LINK_HALO",
@@ -37,6 +39,7 @@ __all__ = [
     "PANES",
     "PLACES",
     "SEA",
+    "SEA_TEXT",
     "STAGES",
     "STANCES",
     "STATUSES",
@@ -51,7 +54,7 @@ __all__ = [
     "territory_style",
 ]
 
-Kind = Literal["fill", "hatch", "line", "marker"]
+Kind = Literal["fill", "hatch", "line", "marker", "text"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ PANES: dict[str, int] = {
     "geomap-borders": 410,
     "geomap-links": 420,
     "geomap-places": 430,
+    "geomap-labels": 440,
 }
 """Leaflet panes in drawing order, so toggling a layer never buries the ones above it."""
 
@@ -212,6 +216,23 @@ PLACES: dict[str, Category] = {
     ),
 }
 
+SEA_TEXT = "#3A5A78"
+"""Names of seas: a dark blue of the sea's own hue."""
+LABEL_HALO = "#FFFFFF"
+"""Drawn around every name so it reads over any fill, the hatching and the links."""
+
+LABELS: dict[str, Category] = {
+    "names": Category(
+        "label_names",
+        'names: STATES bold; territories not drawn as states in italics, de jure "… (occupied)"',
+        "text",
+        "#1A1A1A",
+    ),
+}
+"""Names on the web map, one legend line for every kind (`layers.labels.territory_wording`
+decides a territory's): states bold in capitals, regions and seas italic, capitals beside
+their dots."""
+
 LEGEND_SECTIONS: tuple[Section, ...] = (
     Section("territories", "Territories", (*STATUSES.values(), OCCUPIED, *BORDERS.values())),
     Section("recognition", "Recognition", tuple(STANCES.values())),
@@ -221,6 +242,7 @@ LEGEND_SECTIONS: tuple[Section, ...] = (
         (*OBLIGATIONS, *STAGES.values()),
     ),
     Section("places", "Places", tuple(PLACES.values())),
+    Section("labels", "Names", tuple(LABELS.values())),
 )
 """What the legend shows for each layer: every category above, each once."""
 
