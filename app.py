@@ -347,10 +347,10 @@ def _first_web_link(event: Event) -> str | None:
 
 
 def events_table(snapshot: Snapshot) -> None:
-    events = sorted(snapshot.events, key=lambda e: e.date, reverse=True)
+    events = sorted(snapshot.events, key=lambda e: e.day, reverse=True)
     frame = pd.DataFrame(
         {
-            "date": [e.date.isoformat() for e in events],
+            "date": [e.day.isoformat() for e in events],
             "event": [e.title for e in events],
             "kind": [e.kind for e in events],
             "who": [", ".join(snapshot.name(i) for i in e.entities) for e in events],

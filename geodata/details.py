@@ -261,8 +261,8 @@ def _treaty_steps(snapshot: Snapshot, state: TreatyState, cited: bool = True) ->
     steps += [
         Fact(
             f"Ratified: {snapshot.name(r.by)}, {r.body}",
-            r.date.isoformat() + (f" (vote {r.vote})" if r.vote else ""),
-            r.date,
+            r.day.isoformat() + (f" (vote {r.vote})" if r.vote else ""),
+            r.day,
             r.sources,
             r.note,
         )
@@ -282,7 +282,7 @@ def _stage_day(state: TreatyState) -> date:
         return treaty.ended
     if state.stage is TreatyStage.IN_FORCE and treaty.in_force:
         return treaty.in_force
-    return max([treaty.signed] + [r.date for r in state.ratifications])
+    return max([treaty.signed] + [r.day for r in state.ratifications])
 
 
 def _treaties_section(snapshot: Snapshot, entity_id: str) -> Section:
@@ -297,15 +297,15 @@ def _treaties_section(snapshot: Snapshot, entity_id: str) -> Section:
 
 def _event_fact(event: Event) -> Fact:
     span = (
-        f"{event.date.isoformat()} to {event.end.isoformat()}"
+        f"{event.day.isoformat()} to {event.end.isoformat()}"
         if event.end
-        else event.date.isoformat()
+        else event.day.isoformat()
     )
-    return Fact(event.title, span, event.date, event.sources, event.note)
+    return Fact(event.title, span, event.day, event.sources, event.note)
 
 
 def _events_section(snapshot: Snapshot, events: list[Event]) -> Section:
-    latest_first = sorted(events, key=lambda e: e.date, reverse=True)
+    latest_first = sorted(events, key=lambda e: e.day, reverse=True)
     return Section(
         "events",
         "Related events up to this date",
@@ -462,7 +462,7 @@ def _treaty_details(snapshot: Snapshot, treaty: Treaty) -> Details:
     steps = _treaty_steps(snapshot, state)
     step_days = {f.day for f in steps}
     related = [
-        e for e in snapshot.events if e.date in step_days and set(e.entities) & set(treaty.parties)
+        e for e in snapshot.events if e.day in step_days and set(e.entities) & set(treaty.parties)
     ]
     sections = (
         Section("steps", "Signature, ratification, entry into force", tuple(steps), ""),
@@ -502,9 +502,9 @@ def _pair_details(snapshot: Snapshot, pair: tuple[str, ...]) -> Details:
     step_days = {
         d
         for t in current
-        for d in [t.treaty.signed, t.treaty.in_force, *(r.date for r in t.ratifications)]
+        for d in [t.treaty.signed, t.treaty.in_force, *(r.day for r in t.ratifications)]
     }
-    related = [e for e in snapshot.events if e.date in step_days and set(pair) <= set(e.entities)]
+    related = [e for e in snapshot.events if e.day in step_days and set(pair) <= set(e.entities)]
     sections = (
         Section(
             "treaties",

@@ -22,6 +22,7 @@ from geodata.model import (
     Reading,
     Record,
     Treaty,
+    file_key,
 )
 from geodata.schema import TABLE_BY_NAME, TABLES, Table
 from geodata.validation import Problem, RecordError, RowReader, toml_error_line
@@ -220,30 +221,16 @@ def _read_file(
         )
         return [], None
     reader = RowReader(path, text, problems)
+
+    def file_problem(problem: str, fix: str) -> None:
+        problems.append(Problem(path, None, table.file, None, problem, fix))
+
     for key in data:
         if key != table.name:
-            problems.append(
-                Problem(
-                    path,
-                    None,
-                    table.file,
-                    None,
-                    f"unexpected table '{key}'",
-                    f"this file holds only [[{table.name}]] rows",
-                )
-            )
+            file_problem(f"unexpected table '{key}'", f"this file holds only [[{table.name}]] rows")
     raw_rows = data.get(table.name, [])
     if not isinstance(raw_rows, list):
-        problems.append(
-            Problem(
-                path,
-                None,
-                table.file,
-                None,
-                f"'{table.name}' is not a list",
-                f"write each row as a [[{table.name}]] block",
-            )
-        )
+        file_problem(f"'{table.name}' is not a list", f"write each row as a [[{table.name}]] block")
         return [], None
     ids = {
         raw["id"] for raw in raw_rows if isinstance(raw, dict) and isinstance(raw.get("id"), str)
@@ -604,14 +591,15 @@ def _build(rows: dict[str, list[_Loaded]]) -> Record:
         treaties=tuple(sorted(treaties, key=lambda t: (t.signed, t.id))),
         places={p.id: p for p in make("place")},
         missions=tuple(sorted(make("mission"), key=lambda m: (m.start, m.id))),
-        events=tuple(sorted(make("event"), key=lambda e: (e.date, e.id))),
+        events=tuple(sorted(make("event"), key=lambda e: (e.day, e.id))),
         disputes=tuple(disputes),
     )
 
 
 def _instantiate(model: type, values: dict[str, Any]) -> Any:
-    names = {f.name for f in fields(model)}
-    return model(**{k: v for k, v in values.items() if k in names})
+    """A row's values, keyed as in the file, become the model's attributes."""
+    attribute = {file_key(f): f.name for f in fields(model)}
+    return model(**{attribute[k]: v for k, v in values.items() if k in attribute})
 
 
 def _as_tuple(value: Any) -> Iterable[str]:

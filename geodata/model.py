@@ -11,12 +11,10 @@ the fact still held. Events and disputes describe the past and carry none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
-
-_Date = date  # for fields declared after one named `date`
 
 
 def fact(
@@ -26,11 +24,25 @@ def fact(
     optional: bool = False,
     choices: tuple[str, ...] = (),
     default: Any = None,
+    key: str | None = None,
 ) -> Any:
     """A field of a facts file, declared once: the loader validates it by `kind` (a parser of
-    `geodata.validation`), and `geodata.schema` writes SCHEMA.md from `doc`."""
-    metadata = {"kind": kind, "required": not optional, "choices": choices, "doc": doc}
+    `geodata.validation`), and `geodata.schema` writes SCHEMA.md from `doc`. `key` is the
+    name in the file when it differs from the attribute's (`date` in TOML, `day` in Python,
+    so that no attribute shadows the `date` type)."""
+    metadata = {
+        "kind": kind,
+        "required": not optional,
+        "choices": choices,
+        "doc": doc,
+        "key": key,
+    }
     return field(default=default, metadata=metadata) if optional else field(metadata=metadata)
+
+
+def file_key(declared: Field[Any]) -> str:
+    """The name a field has in the facts files and in the record's JSON download."""
+    return declared.metadata.get("key") or declared.name
 
 
 __all__ = [
@@ -48,6 +60,7 @@ __all__ = [
     "Source",
     "Treaty",
     "fact",
+    "file_key",
 ]
 
 
@@ -210,7 +223,7 @@ class Ratification:
         'e.g. "State Duma", "Federation Council", "President (signed the law)", '
         '"People\'s Assembly"',
     )
-    date: date = fact("date", "the day of this step")
+    day: date = fact("date", "the day of this step", key="date")
     sources: tuple[Source, ...] = fact("sources")
     vote: str | None = fact("str", 'e.g. "439 for, 1 against"', optional=True)
     note: str | None = fact("str", "our own words", optional=True)
@@ -305,12 +318,12 @@ EVENT_KINDS = (
 @dataclass(frozen=True)
 class Event:
     id: str = fact("id")
-    date: date = fact("date", "the day it happened, or its first day")
+    day: date = fact("date", "the day it happened, or its first day", key="date")
     title: str = fact("str", "short, our words")
     kind: str = fact("str", choices=EVENT_KINDS)
     entities: tuple[str, ...] = fact("entities", "entity ids")
     sources: tuple[Source, ...] = fact("sources")
-    end: _Date | None = fact("date", "its last day", optional=True)  # `date`: the field above
+    end: date | None = fact("date", "its last day", optional=True)
     place: str | None = fact("place", "place id", optional=True)
     note: str | None = fact("str", "our own words", optional=True)
 
@@ -370,5 +383,5 @@ class Record:
         dates = [r.since for r in self.recognitions]
         dates += [r.withdrawn for r in self.recognitions if r.withdrawn]
         dates += [t.signed for t in self.treaties]
-        dates += [e.date for e in self.events]
+        dates += [e.day for e in self.events]
         return dates or [date.today()]

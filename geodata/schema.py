@@ -34,6 +34,7 @@ from geodata.model import (
     Reading,
     Recognition,
     Treaty,
+    file_key,
 )
 from geodata.validation import FieldSpec
 
@@ -55,9 +56,11 @@ class Table:
 
     @cached_property
     def specs(self) -> dict[str, FieldSpec]:
-        """Field name -> how it is parsed, in declaration order; nested tables left out."""
+        """Name in the file -> how it is parsed, in declaration order; nested tables left out."""
         return {
-            f.name: FieldSpec(f.metadata["kind"], f.metadata["required"], f.metadata["choices"])
+            file_key(f): FieldSpec(
+                f.metadata["kind"], f.metadata["required"], f.metadata["choices"]
+            )
             for f in _declared(self.model)
             if f.metadata["kind"] not in _NESTED_MODELS
         }
@@ -107,7 +110,7 @@ def _field_rows(table: Table) -> list[str]:
     rows = ["| field | type | |", "|---|---|---|"]
     for f in _declared(table.model):
         meta = f.metadata
-        name = meta["kind"] if meta["kind"] in _NESTED_MODELS else f.name
+        name = meta["kind"] if meta["kind"] in _NESTED_MODELS else file_key(f)
         kind = _SHORT_KINDS.get(meta["kind"], meta["kind"])
         kind += "" if meta["required"] else ", optional"
         doc = meta["doc"]

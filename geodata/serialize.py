@@ -8,7 +8,7 @@ import io
 from datetime import date
 from typing import Any
 
-from geodata.model import Recognition, Record, Source
+from geodata.model import Recognition, Record, Source, file_key
 from geodata.snapshot import Snapshot, TerritoryState, TreatyState
 
 __all__ = [
@@ -76,7 +76,7 @@ def treaty_to_dict(snapshot: Snapshot, state: TreatyState) -> dict[str, Any]:
             {
                 "by": snapshot.name(r.by),
                 "body": r.body,
-                "date": r.date.isoformat(),
+                "date": r.day.isoformat(),
                 "vote": r.vote,
                 "sources": sources_to_list(r.sources),
             }
@@ -105,7 +105,7 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     """Dataclasses, dicts, tuples and dates as JSON-ready values (enums are already strings)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {file_key(f): _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

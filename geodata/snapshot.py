@@ -195,7 +195,7 @@ def as_of(
         stances=_stances(record, day, subject),
         places=tuple(p for p in record.places.values() if p.active_on(day)),
         missions=tuple(m for m in record.missions if m.active_on(day)),
-        events=tuple(e for e in record.events if e.date <= day),
+        events=tuple(e for e in record.events if e.day <= day),
     )
 
 
@@ -271,8 +271,8 @@ def _treaty_state(treaty: Treaty, day: date) -> TreatyState:
     the Federation Council approves, then the President signs the law: a Duma vote alone
     is only part of the way).
     """
-    done = tuple(r for r in treaty.ratifications if r.date <= day)
-    pending = {r.by for r in treaty.ratifications if r.date > day}
+    done = tuple(r for r in treaty.ratifications if r.day <= day)
+    pending = {r.by for r in treaty.ratifications if r.day > day}
     ratified = tuple(p for p in treaty.parties if p in {r.by for r in done} - pending)
     if treaty.ended and treaty.ended <= day:
         stage = TreatyStage.ENDED

@@ -125,7 +125,7 @@ def _treaty_key_dates(record: Record, treaty: Treaty) -> list[KeyDate]:
     signed = f"{treaty.short_name} signed" + (f" in {where.name}" if where else "")
     picks = [KeyDate(treaty.signed, signed, "treaty")]
     picks += [
-        KeyDate(r.date, f"{treaty.short_name} ratification: {name[r.by].name}, {r.body}", "treaty")
+        KeyDate(r.day, f"{treaty.short_name} ratification: {name[r.by].name}, {r.body}", "treaty")
         for r in treaty.ratifications
     ]
     if treaty.in_force:

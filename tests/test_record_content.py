@@ -32,7 +32,7 @@ def test_the_seed_article_treaty_and_its_ratification() -> None:
     alliance = next(t for t in RECORD.treaties if t.signed == date(2014, 11, 24))
     assert set(alliance.parties) == {"RUS", "ABK"} and alliance.signed_at == "sochi"
     duma = next(r for r in alliance.ratifications if r.body == "State Duma")
-    assert duma.date == date(2015, 1, 23) and "1 against" in (duma.vote or "")
+    assert duma.day == date(2015, 1, 23) and "1 against" in (duma.vote or "")
     assert "mutual_defence" in {o.value for o in alliance.obligations}
 
 
@@ -42,7 +42,7 @@ def test_the_south_ossetia_alliance_treaty() -> None:
 
 
 def test_the_seed_article_events_are_in_the_timeline() -> None:
-    kinds_by_day = {(e.date, e.kind) for e in RECORD.events}
+    kinds_by_day = {(e.day, e.kind) for e in RECORD.events}
     assert any(kind == "war" and day.year == 2008 for day, kind in kinds_by_day)
     assert any(kind == "protest" and day.year == 2014 for day, kind in kinds_by_day)
     assert (date(2015, 1, 23), "ratification") in kinds_by_day
@@ -102,7 +102,7 @@ def disputed(subject: str, dispute_id: str):
 
 def test_the_abkhazia_alliance_law_is_dated_by_its_signature_with_the_report_day_kept() -> None:
     president = steps("rus-abk-alliance-2014")[("RUS", "President (signed the law)")]
-    assert president.date == date(2015, 2, 3)
+    assert president.day == date(2015, 2, 3)
     dispute = disputed("treaty:rus-abk-alliance-2014", "rus-abk-alliance-president")
     assert dispute.chosen.value == "2015-02-03"
     assert {r.value for r in dispute.readings} == {"2015-02-03", "2015-02-04"}
@@ -111,10 +111,10 @@ def test_the_abkhazia_alliance_law_is_dated_by_its_signature_with_the_report_day
 def test_the_2010_base_agreements_have_their_ratification_steps() -> None:
     for treaty_id in ("rus-abk-base-2010", "rus-sos-base-2010"):
         by_body = steps(treaty_id)
-        assert by_body[("RUS", "State Duma")].date == date(2011, 9, 22)
-        assert by_body[("RUS", "Federation Council")].date == date(2011, 9, 28)
-        assert by_body[("RUS", "President (signed the law)")].date == date(2011, 10, 6)
-    assert steps("rus-abk-base-2010")[("ABK", "People's Assembly")].date == date(2011, 12, 26)
+        assert by_body[("RUS", "State Duma")].day == date(2011, 9, 22)
+        assert by_body[("RUS", "Federation Council")].day == date(2011, 9, 28)
+        assert by_body[("RUS", "President (signed the law)")].day == date(2011, 10, 6)
+    assert steps("rus-abk-base-2010")[("ABK", "People's Assembly")].day == date(2011, 12, 26)
     assert "administrative and technical staff" in (treaty("rus-sos-base-2010").note or "")
     assert disputed("treaty:rus-abk-base-2010", "rus-abk-base-president")
     assert disputed("treaty:rus-sos-base-2010", "rus-sos-base-status")
@@ -125,9 +125,9 @@ def test_the_2010_base_agreements_have_their_ratification_steps() -> None:
 
 def test_vote_counts_the_sources_give() -> None:
     alliance = steps("rus-abk-alliance-2014")[("ABK", "People's Assembly")]
-    assert alliance.date == date(2014, 12, 22) and alliance.vote == "23 for, 5 against"
+    assert alliance.day == date(2014, 12, 22) and alliance.vote == "23 for, 5 against"
     joint = steps("rus-abk-joint-forces-2015")[("ABK", "People's Assembly")]
-    assert joint.date == date(2015, 12, 22) and joint.vote == "26 for, 1 against, 2 abstentions"
+    assert joint.day == date(2015, 12, 22) and joint.vote == "26 for, 1 against, 2 abstentions"
     for treaty_id in ("rus-abk-friendship-2008", "rus-sos-friendship-2008"):
         assert steps(treaty_id)[("RUS", "State Duma")].vote == "unanimous"
     (lpr,) = recognition("LPR", "SOS")

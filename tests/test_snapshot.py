@@ -165,7 +165,7 @@ def test_a_party_has_ratified_only_after_its_last_recorded_step() -> None:
     )
     assert alliance.stage is TreatyStage.PARTLY_RATIFIED
     assert "RUS" not in alliance.ratified_by
-    last_russian_step = max(r.date for r in alliance.treaty.ratifications if r.by == "RUS")
+    last_russian_step = max(r.day for r in alliance.treaty.ratifications if r.by == "RUS")
     later = next(
         t
         for t in as_of(last_russian_step, record=record).treaties
